@@ -114,6 +114,7 @@ latex_documents = [
     # toctree_only: the landing page's own text (download links, study paths) stays on the web
     ("index", book_pdf_name.replace(".pdf", ".tex"), project, author, "manual", True),
 ]
+latex_appendices = ["all-questions"]  # the table of questions by ID closes the PDF
 latex_show_urls = "footnote"
 latex_elements = {
     "papersize": "a4paper",
@@ -127,6 +128,10 @@ latex_elements = {
     "preamble": r"""
 \usepackage{amsmath,amssymb}
 \setcounter{tocdepth}{1}
+% The appendix ("All questions") is a chapter, not a part.
+\makeatletter
+\g@addto@macro\appendix{\let\part\chapter}
+\makeatother
 """,
     "printindex": "",
 }

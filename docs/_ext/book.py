@@ -34,6 +34,7 @@ from bookrules import check_book  # noqa: E402
 from catalog import PARTS, QUESTIONS  # noqa: E402
 
 QUESTIONS_DIR = "questions"
+ALL_QUESTIONS = "all-questions"
 FIGURES_DIR = "_figures"  # generated, under the source dir so that Sphinx copies it
 QUESTION_DOC = re.compile(r"^questions/(\d\d-[a-z0-9-]+)/q(\d\d)-[a-z0-9-]+$")
 
@@ -300,6 +301,18 @@ def copy_mathjax(app, exc):
                     shutil.copyfile(f, target)
 
 
+def latex_moves_index(app: Sphinx, doctree: nodes.document) -> None:
+    """In the PDF the "All questions" table is an appendix, not a part before Part 1."""
+    if app.builder.name != "latex":
+        return
+    if app.env.docname == ALL_QUESTIONS:
+        app.env.metadata[ALL_QUESTIONS]["orphan"] = True  # included as an appendix instead
+    elif app.env.docname == app.config.root_doc:
+        for toctree in list(doctree.findall(addnodes.toctree)):
+            toctree["entries"] = [(t, ref) for t, ref in toctree["entries"] if ref != ALL_QUESTIONS]
+            toctree["includefiles"] = [f for f in toctree["includefiles"] if f != ALL_QUESTIONS]
+
+
 def setup(app: Sphinx):
     app.add_config_value("book_pdf_name", "book.pdf", "env")
     app.connect("builder-inited", validate)
@@ -307,6 +320,7 @@ def setup(app: Sphinx):
     app.connect("env-purge-doc", forget_doc)
     app.connect("env-merge-info", merge_info)
     app.connect("doctree-read", decorate_question)
+    app.connect("doctree-read", latex_moves_index, priority=400)  # before the toctree collector
     app.connect("html-page-context", add_pdf_context, priority=900)
     app.connect("build-finished", copy_pdf)
     app.connect("build-finished", copy_mathjax)

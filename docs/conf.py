@@ -68,6 +68,7 @@ html_theme_options = {
     "use_fullscreen_button": False,
     "show_toc_level": 2,
     "navigation_with_keys": False,
+    "navbar_persistent": [],  # one search box (the sidebar's), not a second in a header bar
 }
 # The repository and source buttons need the public address of the book's repository; set
 # BOOK_REPOSITORY_URL (e.g. in CI or a release build) to turn them on.

@@ -1,0 +1,166 @@
+"""Static (request-level) vs continuous (iteration-level) batching of LLM requests.
+
+A discrete-event simulation of one replica serving a seeded Poisson stream of requests
+with variable prompt and output lengths; events are arrivals and ends of iterations, and
+an iteration emits one token for every live sequence in the batch.
+
+Follows: Yu et al. (2022), Orca (OSDI): iteration-level scheduling (admit and retire at
+every iteration) with selective batching (prefills and decodes share one iteration).
+
+Simplifications: one replica, FCFS, a batch cap but no KV-memory limit (see paged_kv.py),
+no preemption, and an assumed (not measured) step time, `StepModel`. Static batching forms
+a batch only when the engine is idle, pads prefill to the longest prompt and keeps finished
+sequences in the batch until the longest ends; it is still credited with streaming, so a
+request finishes at its own last token.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+POLICIES = ("static", "continuous")
+
+
+@dataclass(frozen=True)
+class StepModel:
+    """Duration (s) of one iteration: t_fixed + t_seq * B + t_tok * prefill_tokens.
+
+    >>> round(StepModel()(B=16, prefill_tokens=0), 4), round(StepModel()(16, 4096), 4)
+    (0.0116, 0.2164)
+    """
+
+    t_fixed: float = 10e-3  # reading the weights once per iteration
+    t_seq: float = 0.1e-3  # reading one sequence's KV cache
+    t_tok: float = 0.05e-3  # computing one prompt token in prefill
+
+    def __call__(self, B: int, prefill_tokens: int) -> float:
+        return self.t_fixed + self.t_seq * B + self.t_tok * prefill_tokens
+
+
+def poisson_workload(n, rate, seed, prompt=(16, 512), output=(8, 256)):
+    """Poisson arrivals (s) at `rate` req/s; uniform integer prompt, output lengths: 3 x (n,).
+
+    >>> a, p, o = poisson_workload(3, rate=2.0, seed=0)
+    >>> a.shape, bool((np.diff(a) > 0).all()), int(o.min()) >= 8
+    ((3,), True, True)
+    """
+    rng = np.random.default_rng(seed)
+    arrival = np.cumsum(rng.exponential(1.0 / rate, n))  # exponential gaps
+    p, o = (rng.integers(lo, hi + 1, n) for lo, hi in (prompt, output))
+    return arrival, p, o
+
+
+def simulate(arrival, prompt, output, policy, max_batch=32, step=StepModel()):
+    """Serve the requests with `policy`; per-request and per-iteration records.
+
+    arrival, prompt, output: (n,), sorted by arrival -> dict of (n,) arrays
+    `start`, `first`, `finish` (first and last token); lists per iteration of
+    `batch` (sequences in the step) and `tokens` (tokens emitted).
+
+    >>> r = simulate(np.array([0.0]), np.array([100]), np.array([3]),
+    ...              "continuous")  # a 15.1 ms prefill, then 2 x 10.1 ms
+    >>> [round(float(x), 4) for x in (r["first"][0], r["finish"][0])]
+    [0.0151, 0.0353]
+    """
+    if policy not in POLICIES:
+        raise ValueError(f"policy must be one of {POLICIES}")
+    n = len(arrival)
+    start, first, finish = (np.full(n, np.nan) for _ in range(3))
+    produced = np.zeros(n, dtype=int)
+    batch_log, token_log = [], []
+    running = np.zeros(0, dtype=int)  # ids in the batch (static: finished too)
+    t, nxt = 0.0, 0  # clock; first request not yet admitted (FCFS)
+    while nxt < n or running.size:
+        if running.size == 0 and arrival[nxt] > t:  # idle: jump to an arrival
+            t = arrival[nxt]
+        # Admit waiting requests: every iteration (continuous) or when idle.
+        k = 0
+        if policy == "continuous" or running.size == 0:
+            while (nxt + k < n and arrival[nxt + k] <= t
+                   and running.size + k < max_batch):
+                k += 1
+        new = np.arange(nxt, nxt + k)
+        nxt += k
+        start[new] = t
+        # Prefill: exact prompt tokens (selective batching) or padded.
+        if policy == "continuous":
+            prefill = int(prompt[new].sum())
+        else:
+            prefill = k * int(prompt[new].max(initial=0))
+        running = np.concatenate([running, new])
+        t += step(running.size, prefill)
+        batch_log.append(int(running.size))
+        # One token per live sequence; the prefill iteration emits the first.
+        # subtle: finished sequences left in a static batch cost t_seq
+        # but emit nothing.
+        live = running[produced[running] < output[running]]
+        produced[live] += 1
+        first[live[produced[live] == 1]] = t
+        finish[live[produced[live] == output[live]]] = t
+        token_log.append(int(live.size))
+        # Retire: finished sequences leave now (continuous) or with the
+        # whole batch (static).
+        if policy == "continuous":
+            running = running[produced[running] < output[running]]
+        elif (produced[running] == output[running]).all():
+            running = np.zeros(0, dtype=int)
+    return dict(start=start, first=first, finish=finish,
+                batch=batch_log, tokens=token_log)
+
+
+def summarize(arrival, output, result):
+    """Throughput (output tokens/s) and p50/p99 latencies (s): TTFT, end-to-end, TPOT.
+
+    TPOT (time per output token) = (finish - first) / (output - 1), requests with output > 1.
+
+    >>> a, o = np.array([0.0, 1.0]), np.array([2, 3])
+    >>> r = {"first": np.array([0.5, 1.5]), "finish": np.array([1.0, 2.5])}
+    >>> s = summarize(a, o, r); s["throughput"], s["ttft_p50"], s["tpot_p50"]
+    (2.0, 0.5, 0.5)
+    """
+    ttft, e2e, multi = result["first"] - arrival, result["finish"] - arrival, output > 1
+    tpot = (result["finish"][multi] - result["first"][multi]) / (output[multi] - 1)
+    stats = {"throughput": float(output.sum() / (result["finish"].max() - arrival.min()))}
+    for name, x in (("ttft", ttft), ("e2e", e2e), ("tpot", tpot)):
+        stats |= {f"{name}_p{q}": float(np.percentile(x, q)) for q in (50, 99)}
+    return stats
+
+
+def latency_vs_rate(rates, n=300, seed=0, max_batch=32):
+    """summarize() for both policies at each arrival rate: {policy: [stats per rate]}.
+
+    >>> r = latency_vs_rate([4.0], n=20)
+    >>> sorted(r), len(r["static"]), r["static"][0]["e2e_p99"] > 0
+    (['continuous', 'static'], 1, True)
+    """
+    out = {p: [] for p in POLICIES}
+    for rate in rates:
+        a, p, o = poisson_workload(n, rate, seed)
+        for policy in POLICIES:
+            out[policy].append(summarize(a, o, simulate(a, p, o, policy, max_batch)))
+    return out
+
+
+def plot_latency_vs_rate():
+    """Figure: p50 and p99 TTFT and end-to-end latency vs arrival rate, both policies."""
+    import matplotlib.pyplot as plt
+
+    rates = [2, 4, 6, 8, 10, 12, 14]
+    res = latency_vs_rate(rates)
+    fig, axes = plt.subplots(1, 2, figsize=(6.4, 3.6), sharey=True)
+    for ax, metric, title in zip(axes, ("ttft", "e2e"), ("time to first token", "end-to-end")):
+        for policy, marker, ls in (("static", "s", "--"), ("continuous", "o", "-")):
+            for q, fill in (("p50", "none"), ("p99", "full")):
+                y = [s[f"{metric}_{q}"] for s in res[policy]]
+                ax.plot(rates, y, marker=marker, linestyle=ls, fillstyle=fill,
+                        label=f"{policy} {q}")
+        ax.set_yscale("log")
+        ax.set_yticks([0.03, 0.1, 0.3, 1, 3, 10], ["0.03", "0.1", "0.3", "1", "3", "10"])
+        ax.set_xticks(rates)
+        ax.set_title(title, fontsize="medium")
+        ax.set_xlabel("arrival rate (requests/s)")
+        ax.grid(True, alpha=0.3)
+    axes[0].set_ylabel("latency (s)")
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="lower center", ncol=4, fontsize="small")
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    return fig

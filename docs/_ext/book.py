@@ -27,6 +27,7 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.directives.patches import Figure
 from sphinx.errors import SphinxError
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -114,6 +115,33 @@ def decorate_question(app: Sphinx, doctree: nodes.document) -> None:
             items += item
         related += items
         section += related
+
+
+# -- Bibliographies: a plain list of sources at the end of each page -------------------------
+
+
+class LocalBibliography(SphinxPostTransform):
+    """Turn each page's bibliography into a bullet list, in HTML and in the PDF.
+
+    The pages cite author-year ("Dao et al. (2022)"), so numeric labels would only add noise;
+    and in LaTeX, citation nodes would be gathered into one list at the end of the book,
+    leaving every chapter's References section empty. List items keep the citation ids, so
+    every ``{cite}`` still links to its entry on the same page.
+    """
+
+    default_priority = 6  # after sphinxcontrib-bibtex builds the citations (5), before links resolve (10)
+
+    def run(self, **kwargs):
+        for container in list(self.document.findall(nodes.container)):
+            entries = [c for c in container.children if isinstance(c, nodes.citation)]
+            if not entries or len(entries) != len(container.children):
+                continue
+            items = nodes.bullet_list(classes=["bibliography"])
+            for citation in entries:
+                item = nodes.list_item(ids=citation["ids"])
+                item += [child for child in citation.children if not isinstance(child, nodes.label)]
+                items += item
+            container.replace_self(items)
 
 
 # -- The "All questions" table -----------------------------------------------------------
@@ -324,6 +352,7 @@ def setup(app: Sphinx):
     app.connect("html-page-context", add_pdf_context, priority=900)
     app.connect("build-finished", copy_pdf)
     app.connect("build-finished", copy_mathjax)
+    app.add_post_transform(LocalBibliography)
     app.add_directive("question-index", QuestionIndex)
     app.add_directive("snippet-figure", SnippetFigure)
     app.add_role("book-pdf", BookPdf())

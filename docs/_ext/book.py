@@ -9,6 +9,8 @@
 - ``{snippet-figure} module:function``: a figure drawn at build time by a plotting function in
   `snippets/`, saved as SVG (HTML) and PDF (LaTeX), and redrawn whenever `snippets/` changes.
 - ``{book-pdf}``: a link to the whole-book PDF built by ``make pdf``.
+- Per-page bibliographies: each question page's citations get a page prefix, so two pages may
+  cite the same work.
 - MathJax is copied from a PyPI package into the HTML output, so no page needs a CDN.
 """
 
@@ -226,6 +228,33 @@ class SnippetFigure(Figure):
         return super().run()
 
 
+# -- Per-page bibliographies ---------------------------------------------------------------
+
+CITE_ROLE = re.compile(r"(\{cite(?::[a-z]+)?\}`)([^`]+)(`)")
+BIBLIOGRAPHY = re.compile(r"^(?::{3,}|`{3,})\{bibliography\}[^\n]*\n", re.M)
+
+
+def local_citations(app: Sphinx, docname: str, source: list) -> None:
+    """Give each question page its own citation namespace.
+
+    Every page ends with its own ``{bibliography}``; sphinxcontrib-bibtex rejects a key cited
+    from two such bibliographies ("duplicate citation") and numeric labels repeated across them
+    ("duplicate label"). On page qNN, ``{cite:t}`key``` is read as ``qNN-key`` and the page's
+    bibliography gets ``:keyprefix: qNN-`` and ``:labelprefix: QNN-``, so writers keep citing
+    the plain keys of docs/references.bib.
+    """
+    m = QUESTION_DOC.match(docname)
+    if not m:
+        return
+    prefix = f"q{m.group(2)}-"
+
+    def prefixed(c):
+        return c.group(1) + ",".join(prefix + k.strip() for k in c.group(2).split(",")) + c.group(3)
+
+    text = CITE_ROLE.sub(prefixed, source[0])
+    source[0] = BIBLIOGRAPHY.sub(lambda b: f"{b.group(0)}:keyprefix: {prefix}\n:labelprefix: Q{m.group(2)}-\n", text)
+
+
 # -- The whole-book PDF ------------------------------------------------------------------
 
 
@@ -307,6 +336,7 @@ def setup(app: Sphinx):
     app.connect("env-purge-doc", forget_doc)
     app.connect("env-merge-info", merge_info)
     app.connect("doctree-read", decorate_question)
+    app.connect("source-read", local_citations)
     app.connect("html-page-context", add_pdf_context, priority=900)
     app.connect("build-finished", copy_pdf)
     app.connect("build-finished", copy_mathjax)

@@ -103,7 +103,10 @@ copybutton_exclude = ".linenos, .gp, .go"
 # -- Bibliography ------------------------------------------------------------------------------
 
 bibtex_bibfiles = ["references.bib"]
-bibtex_default_style = "plain"
+# Labels like [LKM23] (author initials and year), not [1], [2], ...: each question page has its own
+# bibliography, and numeric labels would restart on every page and repeat in the PDF's single
+# bibliography, where LaTeX collects all of them.
+bibtex_default_style = "alpha"
 bibtex_reference_style = "author_year"
 
 # -- LaTeX / PDF -------------------------------------------------------------------------------

@@ -109,10 +109,24 @@ def test_each_question_has_its_title_line_and_related_links(html):
         if not ids:
             assert section is None
             continue
-        links = section.find_all("a")
+        links = section.select("ul a")  # not the heading's permalink
         assert [a.get_text(strip=True) for a in links] == [f"Q{r}. {QUESTIONS[r][2]}" for r in ids]
         for a in links:  # each link resolves to a built page
             assert (page_html(html, qid).parent / a["href"].split("#")[0]).resolve().is_file()
+
+
+def test_citations_link_to_the_bibliography_of_their_own_page(html):
+    """Each page lists its own sources; a paper cited on two pages is listed on both, and each
+    page's citations point at its own list (never at another page's)."""
+    for qid in question_pages():
+        doc = soup(page_html(html, qid))
+        entries = {li["id"] for li in doc.select("section#references ul.bibliography > li[id]")}
+        assert entries, f"Q{qid} lists no sources"
+        cites = [a for a in doc.select("a.reference.internal[title]") if not a.find_parent("nav")]
+        assert cites, f"Q{qid} cites nothing"
+        for a in cites:
+            href = a["href"]
+            assert href.startswith("#") and href[1:] in entries, f"Q{qid}: citation {a.get_text()!r} -> {href}"
 
 
 def test_all_questions_page_lists_every_written_question(html):
@@ -271,7 +285,7 @@ def test_pdf_builds_with_parts_chapters_and_follow_ups(tmp_path):
     for num, (_slug, title) in PARTS.items():
         assert f"\\part{{{title}}}" in tex
     for qid, src in question_pages().items():
-        assert f"\\chapter{{Q{qid}. {QUESTIONS[qid][2]}}}" in tex.replace("\\textquotesingle{}", "'")
+        assert f"\\chapter{{Q{qid}. {QUESTIONS[qid][2]}}}" in tex.replace("\\textquotesingle{}", "'").replace("\\sphinxhyphen{}", "-")
         # every follow-up question is printed (as a heading), not hidden in a dropdown
         for q in re.findall(r"^:::\{dropdown\} (.+)$", src.read_text(), re.M):
             words = re.sub(r"[^A-Za-z ]", " ", q).split()[:3]

@@ -110,6 +110,12 @@ copybutton_exclude = ".linenos, .gp, .go"
 bibtex_bibfiles = ["references.bib"]
 bibtex_default_style = "plain"
 bibtex_reference_style = "author_year"
+# Every question page has its own bibliography (`:filter: docname in docnames`), so the numeric
+# labels [1], [2], ... restart on each page; that is intended, not a clash between entries.
+suppress_warnings += ["bibtex.duplicate_label"]
+# A source cited on several pages is listed in each page's bibliography, and each citation
+# resolves to the list on its own page first; that is intended too.
+suppress_warnings += ["bibtex.duplicate_citation"]
 
 # -- LaTeX / PDF -------------------------------------------------------------------------------
 

@@ -1,0 +1,157 @@
+"""Serving capacity and cost: memory -> concurrency -> tokens/s -> $ per token.
+
+Follows: a KV cache of 2 * L * H_kv * d_h * bytes per token (keys and values,
+every layer); the Llama 2 (Touvron et al., 2023) and Llama 3 (Grattafiori et
+al., 2024) configurations; GQA (Ainslie et al., 2023) for the KV heads;
+decoding as a memory-bandwidth-bound step (Kwon et al., 2023).
+Simplifications: Llama-style parameter count (no biases, untied embeddings);
+weights and cache split evenly over tensor-parallel GPUs, perfect scaling;
+activations, CUDA graphs and allocator slack lumped into one overhead
+fraction; a decode step costs max(bytes read / bandwidth, 2 N B / peak
+FLOP/s), with attention FLOPs and communication ignored.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Model:
+    """Llama-style decoder: L layers, width d, SwiGLU width d_ff, H and H_kv
+    query and KV heads."""
+
+    name: str
+    n_layers: int
+    d_model: int
+    d_ff: int
+    n_heads: int
+    n_kv_heads: int
+    vocab: int
+
+    @property
+    def head_dim(self):
+        return self.d_model // self.n_heads
+
+
+LLAMA2_7B = Model("Llama 2 7B", 32, 4096, 11008, 32, 32, 32000)
+LLAMA2_13B = Model("Llama 2 13B", 40, 5120, 13824, 40, 40, 32000)
+LLAMA2_70B = Model("Llama 2 70B", 80, 8192, 28672, 64, 8, 32000)
+LLAMA3_8B = Model("Llama 3 8B", 32, 4096, 14336, 32, 8, 128256)
+LLAMA3_70B = Model("Llama 3 70B", 80, 8192, 28672, 64, 8, 128256)
+
+
+@dataclass(frozen=True)
+class GPU:
+    """Memory in bytes, HBM bandwidth in bytes/s, dense BF16 peak in FLOP/s."""
+
+    name: str
+    memory: float
+    bandwidth: float
+    peak_flops: float
+
+
+H100_SXM = GPU("H100 SXM 80GB", 80e9, 3.35e12, 989e12)
+
+
+def param_count(m):
+    """Parameters of a Llama-style decoder.
+
+    >>> param_count(LLAMA3_8B)
+    8030261248
+    """
+    d, d_kv = m.d_model, m.n_kv_heads * m.head_dim
+    attn = 2 * d * d + 2 * d * d_kv  # W_q, W_o: d x d; W_k, W_v: d x d_kv
+    mlp = 3 * d * m.d_ff  # gate, up and down projections
+    per_layer = attn + mlp + 2 * d  # plus two RMSNorm gains
+    # plus embeddings, output head and final norm
+    return m.n_layers * per_layer + 2 * m.vocab * d + d
+
+
+def kv_bytes_per_token(m, bytes_per_value=2):
+    """KV cache per token: keys and values of every layer and KV head.
+
+    >>> kv_bytes_per_token(LLAMA3_8B), kv_bytes_per_token(LLAMA2_7B)
+    (131072, 524288)
+    """
+    return 2 * m.n_layers * m.n_kv_heads * m.head_dim * bytes_per_value
+
+
+def kv_budget_bytes(m, gpu, n_gpus, weight_bytes=2.0, overhead=0.10):
+    """Memory left for the KV cache after weights and a runtime overhead.
+
+    >>> round(kv_budget_bytes(LLAMA3_8B, H100_SXM, 1) / 1e9, 2)
+    55.94
+    """
+    return n_gpus * gpu.memory * (1 - overhead) - param_count(m) * weight_bytes
+
+
+def max_sequences(m, gpu, n_gpus, context_len, weight_bytes=2.0,
+                  kv_bytes=2, overhead=0.10):
+    """Most sequences of `context_len` tokens whose caches fit at once.
+
+    >>> max_sequences(LLAMA3_8B, H100_SXM, 1, 8192)
+    52
+    """
+    budget = kv_budget_bytes(m, gpu, n_gpus, weight_bytes, overhead)
+    per_seq = kv_bytes_per_token(m, kv_bytes) * context_len
+    return max(0, int(budget // per_seq))
+
+
+def decode_step_seconds(m, gpu, n_gpus, batch, context_len,
+                        weight_bytes=2.0, kv_bytes=2):
+    """One decode step: read all weights once and every sequence's cache.
+
+    >>> t = decode_step_seconds(LLAMA3_8B, H100_SXM, 1, 1, 8192)
+    >>> round(t * 1e3, 2)
+    5.11
+    """
+    cache = batch * context_len * kv_bytes_per_token(m, kv_bytes)
+    bytes_read = param_count(m) * weight_bytes + cache
+    flops = 2 * param_count(m) * batch  # one multiply-add per weight
+    t_memory = bytes_read / (n_gpus * gpu.bandwidth)
+    t_compute = flops / (n_gpus * gpu.peak_flops)
+    return max(t_memory, t_compute)
+
+
+def tokens_per_second(m, gpu, n_gpus, batch, context_len,
+                      weight_bytes=2.0, kv_bytes=2):
+    """Tokens per second over the batch (upper bound: peak rates, no stalls).
+
+    >>> round(tokens_per_second(LLAMA3_8B, H100_SXM, 1, 52, 8192))
+    2423
+    """
+    t = decode_step_seconds(m, gpu, n_gpus, batch, context_len, weight_bytes,
+                            kv_bytes)
+    return batch / t
+
+
+def usd_per_million_tokens(tokens_per_s, n_gpus, usd_per_gpu_hour):
+    """Cost of a million generated tokens at a throughput and GPU-hour price.
+
+    >>> usd_per_million_tokens(1000.0, 1, 3.6)
+    1.0
+    """
+    return usd_per_gpu_hour * n_gpus / 3600 / tokens_per_s * 1e6
+
+
+def plot_cost_vs_batch():
+    """Figure: $ per million tokens against batch, Llama 3 8B on one H100."""
+    import matplotlib.pyplot as plt
+
+    price = 2.0  # assumed USD per GPU-hour
+    fig, ax = plt.subplots(figsize=(6.4, 3.6))
+    for ctx, marker, ls in ((2048, "o", "-"), (8192, "s", "--")):
+        b_max = max_sequences(LLAMA3_8B, H100_SXM, 1, ctx)
+        batches = [b for b in (1, 2, 4, 8, 16, 32, 64, 128) if b < b_max]
+        batches.append(b_max)
+        tps = [tokens_per_second(LLAMA3_8B, H100_SXM, 1, b, ctx)
+               for b in batches]
+        cost = [usd_per_million_tokens(t, 1, price) for t in tps]
+        ax.loglog(batches, cost, marker=marker, linestyle=ls,
+                  label=f"context {ctx} (max batch {b_max})")
+        ax.plot([b_max], [cost[-1]], "kX", markersize=10,
+                label="KV cache full" if ctx == 8192 else None)
+    ax.set_xlabel("concurrent sequences (batch size)")
+    ax.set_ylabel("USD per million output tokens")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    return fig

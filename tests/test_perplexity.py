@@ -78,6 +78,7 @@ def test_worked_example_numbers():
     assert round(per_token_b, 1) == 12.2
     assert round(per_byte_tokens, 2) == 2.01
     assert round(bits_per_byte(TOTAL_LOGPROB, N_BYTES), 3) == 1.007
+    assert round(per_token_a / per_byte_tokens) == 14  # "differ by a factor of 14"
     # per-word perplexity is the same whichever tokenizer produced the log-likelihood
     assert_allclose(convert_perplexity(per_token_b, N_TOKENS_B, N_WORDS), per_token_a, rtol=1e-12)
     assert_allclose(convert_perplexity(per_byte_tokens, N_BYTES, N_WORDS), per_token_a, rtol=1e-12)

@@ -120,7 +120,7 @@ latex_documents = [
     ("index", book_pdf_name.replace(".pdf", ".tex"), project, author, "manual", True),
 ]
 latex_appendices = ["all-questions"]  # the table of questions by ID closes the PDF
-latex_show_urls = "footnote"
+latex_show_urls = "no"  # links stay clickable in the PDF; no footnote per arXiv link
 latex_elements = {
     "papersize": "a4paper",
     "pointsize": "10pt",
@@ -132,7 +132,7 @@ latex_elements = {
     "sphinxsetup": "verbatimwrapslines=true, verbatimforcewraps=true, verbatimmaxoverfull=0",
     "preamble": r"""
 \usepackage{amsmath,amssymb}
-\setcounter{tocdepth}{1}
+\setcounter{tocdepth}{0}  % the table of contents lists parts and questions
 % The appendix ("All questions") is a chapter, not a part.
 \makeatletter
 \g@addto@macro\appendix{\let\part\chapter}

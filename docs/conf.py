@@ -133,6 +133,22 @@ latex_elements = {
     "preamble": r"""
 \usepackage{amsmath,amssymb}
 \setcounter{tocdepth}{0}  % the table of contents lists parts and questions
+% Running footers: long question titles wrap in a box instead of running into the page number.
+\makeatletter
+\fancypagestyle{normal}{%
+  \fancyhf{}%
+  \fancyfoot[RO]{{\py@HeaderFamily\thepage}}%
+  \fancyfoot[LO]{{\py@HeaderFamily\parbox[b]{0.85\textwidth}{\raggedright\nouppercase{\rightmark}}}}%
+  \fancyhead[RO]{{\py@HeaderFamily \@title\sphinxheadercomma\py@release}}%
+  \if@twoside
+    \fancyfoot[LE]{{\py@HeaderFamily\thepage}}%
+    \fancyfoot[RE]{{\py@HeaderFamily\parbox[b]{0.85\textwidth}{\raggedleft\nouppercase{\leftmark}}}}%
+    \fancyhead[LE]{{\py@HeaderFamily \@title\sphinxheadercomma\py@release}}%
+  \fi
+  \renewcommand{\headrulewidth}{0.4pt}%
+  \renewcommand{\footrulewidth}{0.4pt}%
+}
+\makeatother
 % The appendix ("All questions") is a chapter, not a part.
 \makeatletter
 \g@addto@macro\appendix{\let\part\chapter}

@@ -35,7 +35,11 @@ numfig_format = {"figure": "Figure %s", "table": "Table %s", "code-block": "List
 math_numfig = True  # numbered equations
 math_eqref_format = "({number})"
 nitpicky = True  # every cross-reference must resolve
-suppress_warnings = []
+# Every question page has its own bibliography (":filter: docname in docnames"): numeric labels
+# restart on each page and a paper cited by two pages appears in both. sphinxcontrib-bibtex
+# resolves each citation to the bibliography of its own page first, so these two warnings
+# report the intended layout, not an error.
+suppress_warnings = ["bibtex.duplicate_citation", "bibtex.duplicate_label"]
 pygments_style = "sphinx"
 
 # -- MyST Markdown ---------------------------------------------------------------------------

@@ -144,6 +144,40 @@ class LocalBibliography(SphinxPostTransform):
             container.replace_self(items)
 
 
+def _entry_signature(entry) -> tuple:
+    persons = tuple((role, tuple(str(p) for p in people)) for role, people in sorted(entry.persons.items()))
+    return entry.type, tuple(sorted((k, str(v)) for k, v in entry.fields.items())), persons
+
+
+def cache_formatted_references() -> None:
+    """Keep sphinxcontrib-bibtex's formatted entries between builds.
+
+    The extension re-formats every page's bibliography with pybtex on every build, even when
+    nothing changed: with dozens of pages that is seconds on each one-page edit. The result
+    depends only on the style and on the entries a bibliography lists, so it is cached in the
+    environment under that signature and reused while the signature is unchanged.
+    """
+    from sphinxcontrib.bibtex.domain import BibtexDomain
+
+    original = BibtexDomain.get_formatted_entries
+    if getattr(original, "book_cached", False):
+        return
+
+    def get_formatted_entries(self, bibliography_key, docnames, tooltips, tooltips_style):
+        bibliography = self.bibliographies[bibliography_key]
+        entries = self.get_sorted_entries(bibliography_key, docnames)
+        signature = (bibliography.style, bibliography.labelprefix, tooltips, tooltips_style,
+                     tuple((key, _entry_signature(entry)) for key, entry in entries))
+        cache = self.data.setdefault("book_formatted_entries", {})
+        hit = cache.get(bibliography_key)
+        if hit is None or hit[0] != signature:
+            hit = cache[bibliography_key] = (signature, list(original(self, bibliography_key, docnames, tooltips, tooltips_style)))
+        return iter(hit[1])
+
+    get_formatted_entries.book_cached = True
+    BibtexDomain.get_formatted_entries = get_formatted_entries
+
+
 # -- The "All questions" table -----------------------------------------------------------
 
 
@@ -342,6 +376,7 @@ def latex_moves_index(app: Sphinx, doctree: nodes.document) -> None:
 
 
 def setup(app: Sphinx):
+    cache_formatted_references()
     app.add_config_value("book_pdf_name", "book.pdf", "env")
     app.connect("builder-inited", validate)
     app.connect("env-get-outdated", outdated_index)

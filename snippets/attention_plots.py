@@ -1,7 +1,7 @@
 """Figures for the attention pages, drawn from snippets/attention.py.
 
-Follows: the masks of Vaswani et al. (2017): key padding in the encoder,
-causal masking in the decoder.
+Follows: the causal (decoder) mask of Vaswani et al. (2017), Sec. 3.2.3;
+key-padding masks are standard practice rather than part of that paper.
 Simplifications: random queries and keys stand in for a trained model's.
 """
 
@@ -19,8 +19,8 @@ def example_weights(T: int = 6, length: int = 4, d_k: int = 8, seed=3):
     plus the causal mask.
 
     >>> w, m = example_weights()["decoder"]
-    >>> w[:2].sum(), w[2:].sum(axis=-1).round(6).tolist()  # 2 masked rows
-    (np.float64(0.0), [1.0, 1.0, 1.0, 1.0])
+    >>> float(w[:2].sum()), w[2:].sum(axis=-1).round(6).tolist()  # 2 masked rows
+    (0.0, [1.0, 1.0, 1.0, 1.0])
     """
     rng = np.random.default_rng(seed)
     q, k, v = (1.5 * rng.standard_normal((T, d_k)) for _ in range(3))

@@ -142,6 +142,18 @@ def test_self_attention_without_positions_is_permutation_equivariant(rng):
     assert_allclose(out_perm, out[:, perm], atol=1e-12, rtol=0)
 
 
+def test_causal_mask_breaks_permutation_equivariance(rng):
+    # Page pitfall: the causal mask is the exception; permuting the tokens no longer just permutes
+    # the outputs.
+    d, h, T = 8, 2, 5
+    x = rng.standard_normal((1, T, d))
+    Ws = [rng.standard_normal((d, d)) for _ in range(4)]
+    perm = np.array([4, 0, 3, 1, 2])
+    out, _ = multi_head_attention(x, x, *Ws, n_heads=h, mask=causal_mask(T))
+    out_perm, _ = multi_head_attention(x[:, perm], x[:, perm], *Ws, n_heads=h, mask=causal_mask(T))
+    assert not np.allclose(out_perm, out[:, perm], atol=1e-6)
+
+
 # -- masks and the fully masked row ------------------------------------------------------------
 
 
@@ -167,6 +179,21 @@ def test_fully_masked_row_gives_zero_weights_and_zero_output(rng):
         out, w = scaled_dot_product_attention(q, k, v, mask)
     assert np.all(w[1] == 0.0) and np.all(out[1] == 0.0)
     assert_allclose(w[[0, 2]].sum(axis=1), 1.0, atol=1e-12)
+
+
+def test_a_nan_in_a_masked_value_still_poisons_every_output(rng):
+    # Page follow-up: why a fully masked row must give 0, not NaN. In the next layer the pad
+    # position is a masked key with weight exactly 0, but 0 * NaN = NaN, so every output turns NaN.
+    q, k, v = rng.standard_normal((4, 8)), rng.standard_normal((6, 8)), rng.standard_normal((6, 3))
+    mask = padding_mask([4], T=6, left=True)[0]  # keys 0 and 1 are padding
+    v_nan = v.copy()
+    v_nan[0] = np.nan  # the NaN output of a fully masked pad row, one layer down
+    out, w = scaled_dot_product_attention(q, k, v_nan, mask)
+    assert np.all(w[:, 0] == 0.0) and np.all(np.isnan(out))
+    v_zero = v.copy()
+    v_zero[0] = 0.0  # the zero output the snippet's convention gives instead
+    assert_allclose(scaled_dot_product_attention(q, k, v_zero, mask)[0],
+                    scaled_dot_product_attention(q, k, v, mask)[0], atol=1e-12, rtol=0)
 
 
 def test_left_padding_with_a_causal_mask_makes_fully_masked_rows():

@@ -6,6 +6,7 @@ import math
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
+import sklearn
 from sklearn.metrics.pairwise import cosine_similarity as sk_cosine
 from sklearn.metrics.pairwise import euclidean_distances
 from sklearn.preprocessing import normalize as sk_normalize
@@ -158,11 +159,26 @@ def test_page_overflow_examples():
     assert math.isnan(cosine_naive(x16, x16))
     assert_allclose(cosine_similarity(x16, x16), 1.0, atol=1e-6)
     assert cosine_similarity_matrix(x16[None]).dtype == np.float32  # float16 is computed in float32
+    # Page: a norm of 256 takes only 768 entries of 9.2 (256 / sqrt(768) = 9.24).
+    assert round(256 / math.sqrt(768), 1) == 9.2 and 256.0**2 > float(np.finfo(np.float16).max)
     big = np.array([1e200, 1e200])
     assert math.isnan(cosine_naive(big, big))
     assert_allclose(cosine_similarity(big, big), 1.0, atol=1e-15)
-    # Page: scikit-learn's cosine_similarity returns 0.0 here (its squared norms overflow).
-    assert sk_cosine(big[None], big[None])[0, 0] == 0.0
+    # Page: entries of 1e-170 have squares that round to 0; the scaled computation still gives 1.
+    tiny = np.array([1e-170, 1e-170])
+    assert 1e-170**2 == 0.0 and math.isnan(cosine_naive(tiny, tiny))
+    assert_allclose(cosine_similarity(tiny, tiny), 1.0, atol=1e-15)
+
+
+@pytest.mark.skipif(not sklearn.__version__.startswith("1.9."),
+                    reason="the page states this for scikit-learn 1.9 only")
+def test_page_sklearn_19_returns_zero_for_identical_extreme_vectors():
+    # Page: scikit-learn 1.9's cosine_similarity gives 0.0 for two identical vectors with entries
+    # 1e200 (the squared norm overflows, the row normalises to zero) or 1e-170 (the squared norm
+    # underflows to 0, the row is left unnormalised and the dot product underflows too).
+    for x in (np.array([[1e200, 1e200]]), np.array([[1e-170, 1e-170]])):
+        assert sk_cosine(x, x)[0, 0] == 0.0
+        assert_allclose(cosine_similarity_matrix(x)[0, 0], 1.0, atol=1e-15)
 
 
 @pytest.mark.parametrize("d", [768, 4096])
@@ -240,6 +256,23 @@ def test_anisotropy_numbers_in_the_figure():
     assert f"{aniso.mean():.2f}" == "0.80" and round(aniso.std(), 3) == 0.010
     assert f"{centred.mean():.2f}" == "-0.00" and round(centred.std(), 3) == 0.036
     assert_allclose(centred.mean(), -1 / (n - 1), atol=2e-4)
+    # Page pitfall: 0.3 is eight standard deviations above chance for isotropic d = 768.
+    assert round(0.3 * math.sqrt(d)) == 8
+
+
+def test_pearson_is_cosine_after_per_vector_centring_and_does_not_fix_anisotropy():
+    # Follow-up: Pearson's r(a, b) = cos(a - mean(a), b - mean(b)), checked against SciPy.
+    from scipy.stats import pearsonr
+
+    n, d = 400, 768
+    X = anisotropic_sample(n, d, offset=2.0, seed=1)
+    row_centred = X - X.mean(axis=1, keepdims=True)  # each vector minus its own mean
+    for i, j in [(0, 1), (5, 17), (398, 399)]:
+        assert_allclose(cosine_similarity(row_centred[i], row_centred[j]), pearsonr(X[i], X[j])[0],
+                        atol=1e-12, rtol=0)
+    # Page: Pearson correlations still average 0.80; subtracting the corpus mean vector gives 0.00.
+    assert f"{pairwise_cosines(row_centred).mean():.2f}" == "0.80"
+    assert f"{abs(pairwise_cosines(X - X.mean(axis=0)).mean()):.2f}" == "0.00"
 
 
 def test_plot_anisotropy():

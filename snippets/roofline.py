@@ -24,7 +24,7 @@ class GPU:
     name: str
     peak_flops: float  # dense BF16/FP16 tensor-core FLOP/s
     bandwidth: float  # HBM bytes/s
-    memory: float  # HBM bytes
+    memory: float  # HBM bytes, the datasheet's nominal "80GB" read as 80e9
 
 
 # NVIDIA A100 datasheet, A100 80GB SXM: BF16 312 TFLOPS dense (624 with sparsity), 2,039 GB/s.

@@ -170,6 +170,7 @@ def test_critical_batches_stated_on_the_page():
     # With KV reads: never compute-bound for the 7B at 4,096 tokens; the GQA 70B at 1,024 tokens.
     assert critical_batch(A100_80GB_SXM, 2.0, 7e9, 4096 * KV_7B) == float("inf")
     assert round(critical_batch(A100_80GB_SXM, 2.0, 70e9, 1024 * KV_70B)) == 242
+    assert critical_batch(A100_80GB_SXM, 2.0, 70e9, 4096 * KV_70B) == float("inf")
     assert critical_batch(H100_SXM, 2.0, 70e9, 4096 * KV_70B) == float("inf")
 
 
@@ -213,9 +214,15 @@ def test_prefill_per_token_is_ridge_times_cheaper_than_batch_one_decode(gpu):
     assert_allclose(decode_step_time(7e9, 2.0, gpu) / per_token, ridge_point(gpu), rtol=1e-12)
 
 
-@pytest.mark.parametrize("T", [1, 16, 100])
+@pytest.mark.parametrize("T", [1, 16, 100, 295])
 def test_short_prefill_is_bandwidth_bound(T):
     assert prefill_time(7e9, T, 2.0, H100_SXM) == decode_step_time(7e9, 2.0, H100_SXM)
+
+
+@pytest.mark.parametrize("gpu, T", [(A100_80GB_SXM, 154), (H100_SXM, 296), (H100_SXM, 2048)])
+def test_prefill_past_the_ridge_is_compute_bound(gpu, T):
+    # fp16 prefill intensity is T FLOP/byte: compute-bound once T exceeds the ridge point
+    assert_allclose(prefill_time(7e9, T, 2.0, gpu), 2 * 7e9 * T / gpu.peak_flops, rtol=1e-12)
 
 
 def test_made_up_gpu_scales_as_expected():
@@ -262,9 +269,15 @@ def test_model_size_numbers_stated_on_the_page():
 def test_kv_ratios_stated_on_the_page():
     K = 4096 * KV_7B
     assert round(16 * K / (7e9 * 2.0), 1) == 2.5
-    slow = decode_step_time(7e9, 2.0, A100_80GB_SXM, 16, K) / decode_step_time(7e9, 2.0, A100_80GB_SXM)
-    assert round(slow, 1) == 3.5
+    # Batch 16 against batch 1 at the same 4,096-token context (KV reads counted in both).
+    t1 = decode_step_time(7e9, 2.0, A100_80GB_SXM, 1, K)
+    t16 = decode_step_time(7e9, 2.0, A100_80GB_SXM, 16, K)
+    assert round(t1 * 1e3, 2) == 7.92 and round(t16 / t1, 1) == 3.0
+    tps1 = decode_tokens_per_second(7e9, 2.0, A100_80GB_SXM, 1, K)
+    tps16 = decode_tokens_per_second(7e9, 2.0, A100_80GB_SXM, 16, K)
+    assert (round(tps1), round(tps16), round(tps16 / tps1, 1)) == (126, 675, 5.3)
     assert int((2 * A100_80GB_SXM.memory - 70e9 * 2.0) // (1024 * KV_70B)) == 59
+    assert round(80 * 2**30 / 1e9, 1) == 85.9  # 80 GiB, what the device exposes
     assert round(K / 1e9, 1) == 2.1 and round(K / A100_80GB_SXM.bandwidth * 1e3, 2) == 1.05
 
 

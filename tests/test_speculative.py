@@ -8,7 +8,7 @@ import pytest
 from numpy.testing import assert_allclose
 from scipy.spatial.distance import cityblock
 
-from snippets.roofline import H100_SXM, decode_step_time
+from snippets.roofline import H100_SXM, critical_batch, decode_step_time
 from snippets.speculative import (
     acceptance_rate,
     arithmetic_ops_factor,
@@ -65,7 +65,7 @@ def test_acceptance_rate_toy_example():
 @pytest.mark.parametrize("V", [2, 5, 50])
 @pytest.mark.parametrize("kind", ["random", "equal", "disjoint", "onehot"])
 def test_acceptance_rate_is_one_minus_total_variation(rng, V, kind):
-    # Leviathan et al., Lemma 3.3: beta = 1 - D_LK(p, q) = 1 - (1/2) sum |p - q|
+    # Leviathan et al., Lemma 3.3 and Theorem 3.5: beta = 1 - D_LK(p, q), D_LK = (1/2) sum |p - q|
     p, q = random_pair(rng, V, kind)
     beta = acceptance_rate(p, q)
     assert_allclose(beta, 1 - 0.5 * cityblock(p, q), atol=1e-12)
@@ -233,6 +233,22 @@ def test_reproduces_leviathan_table_1(alpha, gamma, ops, speed):
     assert round(arithmetic_ops_factor(alpha, gamma, 0.0), 2) == ops
 
 
+# Leviathan et al., Table 4 (T5-XXL target, gamma = 7): draft, temperature, alpha, c, expected.
+TABLE_4_STATED = [("T5-small", 0, 0.75, 0.02, 3.2), ("T5-small", 1, 0.62, 0.02, 2.3),
+                  ("T5-large", 0, 0.82, 0.11, 2.5)]
+
+
+@pytest.mark.parametrize("draft, temp, alpha, c, expected", TABLE_4_STATED)
+def test_reproduces_leviathan_table_4_predictions(draft, temp, alpha, c, expected):
+    # The "Exp" column of their Table 4 is Theorem 3.8 at the measured alpha and profiled c.
+    assert round(walltime_speedup(alpha, 7, c), 1) == expected
+
+
+def test_bigram_draft_speedup():
+    # Section 3.6: a bigram draft with alpha = 0.2, c = 0, gamma = 3 gives 1.25x.
+    assert round(walltime_speedup(0.2, 3, 0.0), 2) == 1.25
+
+
 @pytest.mark.parametrize("alpha", [0.02, 0.05, 0.3, 0.8])
 @pytest.mark.parametrize("c", [0.0, 0.05, 0.25])
 def test_corollary_3_9_one_draft_token(alpha, c):
@@ -284,6 +300,7 @@ def test_roofline_numbers_stated_on_the_page():
     plain = {b: decode_step_time(70e9, 2.0, H100_SXM, batch=b, n_gpus=2) for b in (1, 64, 256)}
     verify = {b: decode_step_time(70e9, 2.0, H100_SXM, batch=5 * b, n_gpus=2) for b in plain}
     assert round(plain[1] * 1e3, 1) == 20.9
+    assert 64 < round(critical_batch(H100_SXM, 2.0)) == 295 < 5 * 64  # the compute-bound batch
     assert verify[1] == plain[1]
     assert round(verify[64] / plain[64], 2) == 1.08
     assert round(verify[256] / plain[256], 2) == 4.34

@@ -8,12 +8,14 @@ algorithms is counted exactly, in elements, for one head and one sequence.
 Follows: Dao et al. (2022), Algorithms 0 and 1, block sizes B_c = ceil(M / 4d),
 B_r = min(B_c, d).
 Simplifications: the forward pass only; no causal block skipping; each matmul reads its
-inputs once (ideal tiling inside Algorithm 0); the L2 cache is ignored, as in the paper.
+inputs once (ideal tiling inside Algorithm 0); the L2 cache is ignored, as in the paper;
+M is taken as the paper's 192 KB per SM read as fp16 elements, an upper bound (the A100
+can configure at most 164 KB of it as shared memory, NVIDIA Ampere Tuning Guide).
 """
 
 import math
 
-A100_SRAM_ELEMS = 192 * 1024 // 2  # 192 KB of SRAM per SM (the paper's figure), in fp16 elements
+A100_SRAM_ELEMS = 192 * 1024 // 2  # the paper's 192 KB of SRAM per SM, as fp16 elements
 
 
 def hbm_accesses_standard(N, d):
@@ -55,6 +57,31 @@ def hbm_accesses_flash(N, d, M):
     reads += T_c * (2 * N * d + 2 * N)
     writes += T_c * (N * d + 2 * N)
     return reads, writes
+
+
+def sram_footprint(d, M):
+    """Elements of K_j, V_j, Q_i, O_i and S_ij held on chip with Algorithm 1's blocks.
+
+    >>> sram_footprint(64, A100_SRAM_ELEMS)  # 83% of M
+    81920
+    """
+    B_r, B_c = flash_block_sizes(d, M)
+    # subtle: the paper sizes blocks only up to constants (B_c d, B_r d and
+    # B_r B_c are O(M)), so this can exceed M: 106,496 of 98,304 at d = 128.
+    return 2 * B_c * d + 2 * B_r * d + B_r * B_c
+
+
+def asymptotic_saving(d, M):
+    """Limit of standard / FlashAttention HBM traffic as N grows: 4 B_c / (3d + 4).
+
+    Standard moves ~4 N^2; Algorithm 1 makes N / B_c passes of 3Nd + 4N
+    (Q, O read, O written; l, m read and written). About M / 3d^2 for large d.
+
+    >>> round(asymptotic_saving(64, A100_SRAM_ELEMS), 2)
+    7.84
+    """
+    _, B_c = flash_block_sizes(d, M)
+    return 4 * B_c / (3 * d + 4)
 
 
 def score_matrix_bytes(N, n_heads=1, batch=1, bytes_per_elem=2):

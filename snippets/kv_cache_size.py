@@ -1,7 +1,7 @@
 """KV-cache arithmetic: bytes held per sequence, and decode FLOPs with and without the cache.
 
-Model shapes are those of Llama 2 (Touvron et al., 2023): 7B uses multi-head attention,
-70B grouped-query attention with 8 key/value heads (Ainslie et al., 2023).
+Model shapes are those of the released Llama 2 checkpoints (Touvron et al., 2023): 7B uses
+multi-head attention, 70B grouped-query attention with 8 key/value heads (Ainslie et al., 2023).
 
 Follows: Shazeer (2019) and Ainslie et al. (2023) for the number of key/value heads;
 Kwon et al. (2023) for the per-token cache size as 2 x hidden x layers x bytes.
@@ -61,15 +61,15 @@ def decode_flops(cfg, t, cached=True):
     15361638400
     """
     d, L = cfg["d_model"], cfg["n_layers"]
-    # Weights each position multiplies per layer: Q, O, K, V and the MLP.
+    # P_blk: weights one position multiplies per layer (Q, O, K, V, MLP).
     heads = cfg["n_heads"] + cfg["n_kv_heads"]  # Q, O heads + K, V heads
-    per_layer = 2 * d * cfg["d_head"] * heads + 3 * d * cfg["d_ff"]
-    lm_head = 2 * d * cfg["vocab"]
+    P_blk = 2 * d * cfg["d_head"] * heads + 3 * d * cfg["d_ff"]
+    lm_head = 2 * d * cfg["vocab"]  # LM head, last position only
     # QK^T and PV: 2 d_head FLOPs each per query-key pair, head and layer.
     attn_per_pair = 4 * L * cfg["n_heads"] * cfg["d_head"]
     if cached:
-        return 2 * L * per_layer + lm_head + attn_per_pair * t
-    return t * 2 * L * per_layer + lm_head + attn_per_pair * t * t
+        return 2 * L * P_blk + lm_head + attn_per_pair * t
+    return t * 2 * L * P_blk + lm_head + attn_per_pair * t * t
 
 
 def tokens_to_match_weights(cfg, bytes_per_elem=2, n_kv_heads=None):

@@ -5,8 +5,8 @@ import math
 import pytest
 
 from snippets.flash_attention_io import (
-    A100_SRAM_ELEMS, flash_block_sizes, hbm_accesses_flash, hbm_accesses_standard, io_table,
-    plot_hbm_traffic, score_matrix_bytes,
+    A100_SRAM_ELEMS, asymptotic_saving, flash_block_sizes, hbm_accesses_flash,
+    hbm_accesses_standard, io_table, plot_hbm_traffic, score_matrix_bytes, sram_footprint,
 )
 
 
@@ -70,13 +70,43 @@ def test_table_on_the_page():
     assert sum(hbm_accesses_flash(4096, 128, A100_SRAM_ELEMS)) == 36_544_512
 
 
-@pytest.mark.parametrize("d,limit", [(64, 8.0), (128, 2.0)])
-def test_saving_tends_to_m_over_3_d_squared(d, limit):
-    # Large N: standard ~ 4 N^2, flash ~ T_c * 3 N d ~ 12 N^2 d^2 / M, ratio -> M / (3 d^2).
-    assert A100_SRAM_ELEMS / (3 * d * d) == limit
+@pytest.mark.parametrize("d,limit,rounded", [(64, 4 * 384 / 196, 7.84), (128, 4 * 192 / 388, 1.98)])
+def test_saving_tends_to_4_b_c_over_3d_plus_4(d, limit, rounded):
+    # Large N: standard ~ 4 N^2; flash ~ (N / B_c) * (3 N d + 4 N), so the ratio -> 4 B_c / (3d + 4).
+    assert asymptotic_saving(d, A100_SRAM_ELEMS) == limit
+    assert round(limit, 2) == rounded
+    assert round(limit, 1) == {64: 7.8, 128: 2.0}[d]  # the figure caption
     N = 2 ** 22
     ratio = sum(hbm_accesses_standard(N, d)) / sum(hbm_accesses_flash(N, d, A100_SRAM_ELEMS))
-    assert abs(ratio - limit) / limit < 0.03
+    assert ratio < limit and abs(ratio - limit) / limit < 2e-4
+
+
+@pytest.mark.parametrize("d", [64, 128])
+def test_saving_is_about_m_over_3_d_squared(d):
+    # The page's rule of thumb: 4 B_c / (3d + 4) = (M / 3d^2) / (1 + 4 / 3d) when 4d divides M.
+    assert A100_SRAM_ELEMS / (3 * d * d) == {64: 8.0, 128: 2.0}[d]
+    assert asymptotic_saving(d, A100_SRAM_ELEMS) * (1 + 4 / (3 * d)) == pytest.approx(
+        A100_SRAM_ELEMS / (3 * d * d), rel=1e-12)
+
+
+def test_sram_footprint_by_listing_the_blocks():
+    # Reference: the shapes Algorithm 1 holds on chip, (rows, cols) per block.
+    for d, expected in ((64, 81_920), (128, 106_496)):
+        B_r, B_c = flash_block_sizes(d, A100_SRAM_ELEMS)
+        shapes = [(B_c, d), (B_c, d), (B_r, d), (B_r, d), (B_r, B_c)]  # K_j, V_j, Q_i, O_i, S_ij
+        assert sram_footprint(d, A100_SRAM_ELEMS) == sum(r * c for r, c in shapes) == expected
+    # The page's claim: fits at d = 64, does not at d = 128 with this M.
+    assert sram_footprint(64, A100_SRAM_ELEMS) < A100_SRAM_ELEMS < sram_footprint(128, A100_SRAM_ELEMS)
+    assert sram_footprint(64, A100_SRAM_ELEMS) / A100_SRAM_ELEMS == 5 / 6
+
+
+@pytest.mark.parametrize("M", [4_000, 20_000, A100_SRAM_ELEMS, 2 ** 20])
+def test_k_v_blocks_take_about_half_of_m(M):
+    # Invariant of B_c = ceil(M / 4d): K_j and V_j together take M / 2 up to one row each.
+    for d in (16, 64, 128):
+        B_r, B_c = flash_block_sizes(d, M)
+        assert M / 2 <= 2 * B_c * d < M / 2 + 2 * d
+        assert B_r * B_c <= d * B_c
 
 
 def test_flash_scales_as_n2_d2_over_m_and_standard_as_n2():

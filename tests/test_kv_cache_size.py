@@ -110,6 +110,16 @@ def test_flops_hand_worked_tiny_model():
 
 
 @pytest.mark.parametrize("cfg", [LLAMA2_7B, LLAMA2_70B])
+def test_flops_are_twice_the_matrix_weights_plus_attention(cfg):
+    # Independent reference via n_params: one position multiplies every weight matrix once
+    # (2 FLOPs per weight) except the input embedding (a lookup) and the norm gains.
+    d, L = cfg["d_model"], cfg["n_layers"]
+    matrix_weights = n_params(cfg) - cfg["vocab"] * d - (2 * L + 1) * d
+    attention = 4 * L * cfg["n_heads"] * cfg["d_head"]  # one query, one key
+    assert decode_flops(cfg, 1, cached=True) == 2 * matrix_weights + attention
+
+
+@pytest.mark.parametrize("cfg", [LLAMA2_7B, LLAMA2_70B])
 def test_cache_changes_nothing_for_the_first_token_and_saves_about_t_times_later(cfg):
     assert decode_flops(cfg, 1, cached=True) == decode_flops(cfg, 1, cached=False)
     ratios = [decode_flops(cfg, t, False) / decode_flops(cfg, t, True) for t in (2, 64, 1024, 4096)]

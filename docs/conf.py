@@ -62,6 +62,7 @@ html_theme = "sphinx_book_theme"
 html_title = project
 html_static_path = ["_static"]
 html_css_files = ["book.css"]
+html_search_scorer = str(HERE / "_ext" / "search_scorer.js")  # rank pages whose title matches the query first
 html_copy_source = True  # the download button offers the page's Markdown source
 html_show_sourcelink = True
 html_last_updated_fmt = None

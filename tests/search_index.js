@@ -9,6 +9,7 @@ const vm = require("vm");
 const [htmlDir, ...queries] = process.argv.slice(2);
 const context = vm.createContext({
   console,
+  URLSearchParams,  // browser globals the search code uses
   // The few browser globals the search code touches outside rendering.
   document: { getElementById: () => null, documentElement: { dataset: {} } },
   localStorage: { setItem: () => {} },
@@ -25,6 +26,7 @@ vm.runInContext(fs.readFileSync(path.join(htmlDir, "searchindex.js"), "utf8"), c
 const out = {};
 for (const q of queries) {
   context.__q = q;
+  context.window.location = { search: "?q=" + encodeURIComponent(q) };  // as on search.html
   out[q] = vm.runInContext(
     // The page shows results by popping the end of this list: best first after reverse().
     "Search._performSearch(...Search._parseQuery(__q)).reverse().map(r => r[0])", context);

@@ -4,7 +4,9 @@ Follows: a KV cache of 2 * L * H_kv * d_h * bytes per token (keys and values,
 every layer); the Llama 2 (Touvron et al., 2023) and Llama 3 (Grattafiori et
 al., 2024) configurations; GQA (Ainslie et al., 2023) for the KV heads;
 decoding as a memory-bandwidth-bound step (Kwon et al., 2023).
-Simplifications: Llama-style parameter count (no biases, untied embeddings);
+Simplifications: GPU memory in 10^9 bytes as on the datasheet (an "80 GB"
+H100 exposes 81,559 MiB, about 85.5e9 bytes, so capacities are conservative);
+Llama-style parameter count (no biases, untied embeddings);
 weights and cache split evenly over tensor-parallel GPUs, perfect scaling;
 activations, CUDA graphs and allocator slack lumped into one overhead
 fraction; a decode step costs max(bytes read / bandwidth, 2 N B / peak

@@ -3,11 +3,12 @@
 Follows: cold start as weight bytes over the slowest link on the load path
 (the bottleneck that ServerlessLLM, Fu et al., 2024, attacks with multi-tier
 local checkpoint storage); failure rates scaled from the Llama 3 report
-(Grattafiori et al., 2024): 419 unexpected interruptions in 54 days of
-pre-training on 16,384 H100 GPUs.
+(Grattafiori et al., 2024): 419 unexpected interruptions in a 54-day snapshot
+of Llama 3 405B pre-training, a job on up to 16K H100 GPUs.
 Simplifications: engine initialization (memory profiling, CUDA graphs,
-warm-up) is not modelled; failures scale linearly with the number of GPUs and
-are taken from a training workload, not a serving one.
+warm-up) is not modelled; the report gives "up to 16K" GPUs, taken here as
+16,384 for the whole snapshot; failures scale linearly with the number of GPUs
+and are taken from a training workload, not a serving one.
 """
 
 

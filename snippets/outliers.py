@@ -114,7 +114,11 @@ def smooth(X, W, s):
 
 
 def w8a8_matmul(X, W):
-    """W8A8 matmul with one static scale for X and one for W (SmoothQuant-O3).
+    """W8A8 matmul with one per-tensor scale for X and one for W.
+
+    The activation scale is taken from X itself (SmoothQuant's dynamic
+    per-tensor O2 setting; its static O3 setting calibrates the same scale
+    offline).
 
     X: (T, h), W: (h, o) -> Y: (T, o)
     >>> X, W = np.array([[1.27, -0.5]]), np.array([[1.27], [0.5]])

@@ -5,8 +5,13 @@ fixed order and spread each column's rounding error over the columns not yet
 quantized, through the upper Cholesky factor of the inverse Hessian
 H = 2 X^T X (with 1% dampening); Lin et al. (2024), Eqs. 4-5: per-input-channel
 scales s = s_X^alpha, alpha found by grid search on [0, 1].
-Simplifications: no lazy batch updates (same result, slower), no act-order;
-AWQ without its weight-clipping search.
+Simplifications: GPTQ without lazy batch updates (same result, slower) and
+without act-order, on a symmetric grid (the reference code defaults to
+asymmetric min-max); AWQ on a symmetric grid (the reference uses zero-point
+INT4), without its weight-clipping search, with the loss measured on this
+layer's output (the reference measures the block the scaled layers feed) and a
+grid of n_grid + 1 points that includes alpha = 1 (the reference tries
+0, 0.05, ..., 0.95).
 Shapes: W is (d_out, d_in), calibration X is (n, d_in), y = X W^T.
 """
 

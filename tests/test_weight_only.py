@@ -83,6 +83,23 @@ def test_awq_with_alpha_zero_only_is_round_to_nearest(layer):
     assert_allclose(W_eff, fake_quantize(W, 4, True, "group", 128), rtol=1e-12)
 
 
+def test_awq_returns_the_best_alpha_of_a_naive_grid_search(rng):
+    # reference: Eq. 5 of Lin et al. written out, one alpha at a time
+    X = correlated_inputs(rng, n=256, d_in=64, rank=8)
+    W = rng.standard_normal((16, 64))
+    errors = {}
+    for alpha in np.linspace(0.0, 1.0, 11):
+        s = np.abs(X).mean(axis=0) ** alpha
+        s = s / np.sqrt(s.max() * s.min())
+        W_eff = fake_quantize(W * s, 3, True, "group", 32) / s
+        errors[alpha] = layer_error(W, W_eff, X)
+    W_awq, alpha = awq(W, X, bits=3, group_size=32, n_grid=10)
+    best = min(errors, key=errors.get)
+    assert alpha == pytest.approx(best, abs=1e-12)
+    assert layer_error(W, W_awq, X) == pytest.approx(errors[best], rel=1e-12)
+    assert layer_error(W, W_awq, X) <= errors[0.0]  # never worse than plain RTN
+
+
 def test_awq_effective_weight_undoes_the_scale(layer):
     # W_eff = Q(W diag(s)) diag(s)^-1: per column, a grid that is the 4-bit grid divided by s_j
     W, X = layer

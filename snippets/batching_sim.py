@@ -1,17 +1,19 @@
 """Static (request-level) vs continuous (iteration-level) batching of LLM requests.
 
 A discrete-event simulation of one replica serving a seeded Poisson stream of requests
-with variable prompt and output lengths; events are arrivals and ends of iterations, and
-an iteration emits one token for every live sequence in the batch.
+(conditioned to deliver n requests in n / rate seconds) with variable prompt and output
+lengths; events are arrivals and ends of iterations, and an iteration emits one token for
+every live sequence in the batch.
 
 Follows: Yu et al. (2022), Orca (OSDI): iteration-level scheduling (admit and retire at
 every iteration) with selective batching (prefills and decodes share one iteration).
 
 Simplifications: one replica, FCFS, a batch cap but no KV-memory limit (see paged_kv.py),
-no preemption, and an assumed (not measured) step time, `StepModel`. Static batching forms
-a batch only when the engine is idle, pads prefill to the longest prompt and keeps finished
-sequences in the batch until the longest ends; it is still credited with streaming, so a
-request finishes at its own last token.
+no preemption, no chunked prefill (a prompt is prefilled in one iteration), and an assumed
+(not measured) step time, `StepModel`, whose per-sequence cost ignores context length.
+Static batching forms a batch as soon as the engine is idle (no batching timeout), pads
+prefill to the longest prompt and keeps finished sequences in the batch until the longest
+ends; it is still credited with streaming, so a request finishes at its own last token.
 """
 
 from dataclasses import dataclass
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 POLICIES = ("static", "continuous")
+RATES = (2, 4, 6, 8, 10, 12, 14)  # arrival rates (req/s) of the figure
 
 
 @dataclass(frozen=True)
@@ -40,22 +43,29 @@ class StepModel:
 def poisson_workload(n, rate, seed, prompt=(16, 512), output=(8, 256)):
     """Poisson arrivals (s) at `rate` req/s; uniform integer prompt, output lengths: 3 x (n,).
 
+    The process is conditioned on its n-th arrival landing at n / rate, so every run
+    offers exactly `rate` requests/s; the first n - 1 arrivals are then distributed as
+    sorted uniform points on (0, n / rate).
+
     >>> a, p, o = poisson_workload(3, rate=2.0, seed=0)
-    >>> a.shape, bool((np.diff(a) > 0).all()), int(o.min()) >= 8
-    ((3,), True, True)
+    >>> a.shape, bool((np.diff(a) > 0).all()), float(a[-1]), int(o.min()) >= 8
+    ((3,), True, 1.5, True)
     """
     rng = np.random.default_rng(seed)
     arrival = np.cumsum(rng.exponential(1.0 / rate, n))  # exponential gaps
+    # subtle: 300 unconditioned arrivals at 6 req/s span 50 +- 2.9 s, so a short
+    # run's realised load is off by several percent; rescale to exactly n / rate.
+    arrival *= n / rate / arrival[-1] if n else 1.0
     p, o = (rng.integers(lo, hi + 1, n) for lo, hi in (prompt, output))
     return arrival, p, o
 
 
 def simulate(arrival, prompt, output, policy, max_batch=32, step=StepModel()):
-    """Serve the requests with `policy`; per-request and per-iteration records.
+    """Serve the requests with `policy`; log per request and per iteration.
 
     arrival, prompt, output: (n,), sorted by arrival -> dict of (n,) arrays
-    `start`, `first`, `finish` (first and last token); lists per iteration of
-    `batch` (sequences in the step) and `tokens` (tokens emitted).
+    `start`, `first`, `finish` (first and last token); lists per iteration
+    of `batch` (sequences in it), `tokens` (emitted), `end` (its end time).
 
     >>> r = simulate(np.array([0.0]), np.array([100]), np.array([3]),
     ...              "continuous")  # a 15.1 ms prefill, then 2 x 10.1 ms
@@ -64,16 +74,18 @@ def simulate(arrival, prompt, output, policy, max_batch=32, step=StepModel()):
     """
     if policy not in POLICIES:
         raise ValueError(f"policy must be one of {POLICIES}")
+    if (np.asarray(output) < 1).any():
+        raise ValueError("every request must generate at least one token")
     n = len(arrival)
     start, first, finish = (np.full(n, np.nan) for _ in range(3))
     produced = np.zeros(n, dtype=int)
-    batch_log, token_log = [], []
-    running = np.zeros(0, dtype=int)  # ids in the batch (static: finished too)
+    batch_log, token_log, end_log = [], [], []
+    running = np.zeros(0, dtype=int)  # batch ids (static: finished too)
     t, nxt = 0.0, 0  # clock; first request not yet admitted (FCFS)
     while nxt < n or running.size:
-        if running.size == 0 and arrival[nxt] > t:  # idle: jump to an arrival
+        if running.size == 0 and arrival[nxt] > t:  # idle: jump ahead
             t = arrival[nxt]
-        # Admit waiting requests: every iteration (continuous) or when idle.
+        # Admit waiters: each iteration (continuous) or when idle (static).
         k = 0
         if policy == "continuous" or running.size == 0:
             while (nxt + k < n and arrival[nxt + k] <= t
@@ -90,7 +102,8 @@ def simulate(arrival, prompt, output, policy, max_batch=32, step=StepModel()):
         running = np.concatenate([running, new])
         t += step(running.size, prefill)
         batch_log.append(int(running.size))
-        # One token per live sequence; the prefill iteration emits the first.
+        end_log.append(t)
+        # One token per live sequence; a prefill iteration emits the first.
         # subtle: finished sequences left in a static batch cost t_seq
         # but emit nothing.
         live = running[produced[running] < output[running]]
@@ -105,7 +118,7 @@ def simulate(arrival, prompt, output, policy, max_batch=32, step=StepModel()):
         elif (produced[running] == output[running]).all():
             running = np.zeros(0, dtype=int)
     return dict(start=start, first=first, finish=finish,
-                batch=batch_log, tokens=token_log)
+                batch=batch_log, tokens=token_log, end=end_log)
 
 
 def summarize(arrival, output, result):
@@ -145,7 +158,7 @@ def plot_latency_vs_rate():
     """Figure: p50 and p99 TTFT and end-to-end latency vs arrival rate, both policies."""
     import matplotlib.pyplot as plt
 
-    rates = [2, 4, 6, 8, 10, 12, 14]
+    rates = list(RATES)
     res = latency_vs_rate(rates)
     fig, axes = plt.subplots(1, 2, figsize=(6.4, 3.6), sharey=True)
     for ax, metric, title in zip(axes, ("ttft", "e2e"), ("time to first token", "end-to-end")):
@@ -155,7 +168,8 @@ def plot_latency_vs_rate():
                 ax.plot(rates, y, marker=marker, linestyle=ls, fillstyle=fill,
                         label=f"{policy} {q}")
         ax.set_yscale("log")
-        ax.set_yticks([0.03, 0.1, 0.3, 1, 3, 10], ["0.03", "0.1", "0.3", "1", "3", "10"])
+        ticks = [0.03, 0.1, 0.3, 1, 3, 10, 30]
+        ax.set_yticks(ticks, [f"{v:g}" for v in ticks])
         ax.set_xticks(rates)
         ax.set_title(title, fontsize="medium")
         ax.set_xlabel("arrival rate (requests/s)")

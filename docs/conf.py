@@ -111,6 +111,7 @@ copybutton_exclude = ".linenos, .gp, .go"
 bibtex_bibfiles = ["references.bib"]
 bibtex_default_style = "plain"
 bibtex_reference_style = "author_year"
+bibtex_tooltips = False  # citations link to the page's list; no hover copy of each entry (halves pybtex time)
 
 # -- LaTeX / PDF -------------------------------------------------------------------------------
 

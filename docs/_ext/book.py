@@ -140,6 +140,10 @@ class LocalBibliography(SphinxPostTransform):
             for citation in entries:
                 item = nodes.list_item(ids=citation["ids"])
                 item += [child for child in citation.children if not isinstance(child, nodes.label)]
+                # BibTeX's "and others" (author lists of hundreds) reads "et al.", not "and others".
+                for text in list(item.findall(nodes.Text)):
+                    if "and others" in text:
+                        text.parent.replace(text, nodes.Text(text.replace(", and others", ", et al.").replace(" and others", " et al.")))
                 items += item
             container.replace_self(items)
 

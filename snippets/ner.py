@@ -4,9 +4,11 @@ A span is (start, end, type) over token positions, end exclusive: "New York" at 
 is (2, 4, "LOC").
 Follows: the IOB chunk encoding of Ramshaw & Marcus (1995) in its BIO (IOB2) form and the
 BIOES (BILOU) form of Ratinov & Roth (2009); the CoNLL exact-match span metric of Tjong Kim
-Sang & De Meulder (2003), with the chunk-reading rules of the `conlleval` script (an I- or E-
-tag that does not continue a span of its type opens a new one).
-Simplifications: flat (non-nested) entities; one sentence at a time.
+Sang & De Meulder (2003). B/I/O tags (IOB2, and the IOB1 of the original CoNLL-2003 files) are
+read with the chunk rules of the `conlleval` script: an I- tag that does not continue a span of
+its type opens a new one.
+Simplifications: flat (non-nested) entities; one sentence at a time. conlleval has no S- tag
+(BIOES output is converted to BIO before scoring with it); here an E- or S- tag closes its span.
 """
 
 
@@ -26,7 +28,7 @@ def _split(tag):
 
 
 def tags_to_spans(tags):
-    """Read spans from BIO or BIOES tags, leniently, like conlleval.
+    """Spans from BIO, IOB1 or BIOES tags, read leniently like conlleval.
 
     tags: list of T strings -> sorted list of (start, end, type).
 
@@ -43,7 +45,7 @@ def tags_to_spans(tags):
         if start is not None and (prev in ("E", "S") or prefix in ("B", "S", "O") or typ != kind):
             spans.append((start, i, kind))
             start = None
-        # subtle: I-X or E-X with no open X span starts one (conlleval), it is not dropped
+        # subtle: I-X with no open X span starts one (conlleval), as does E-X: not dropped
         if prefix != "O" and start is None:
             start, kind = i, typ
         prev = prefix

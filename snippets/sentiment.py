@@ -4,7 +4,8 @@ Lexicon scorer: sum the prior polarity of each word, after two rules. Negation m
 valence of words in its scope by a scalar (-0.74 in VADER's implementation, Hutto & Gilbert,
 2014: "not good" is less negative than "bad"); the scope runs to the next punctuation mark or
 "but" (the punctuation rule of Das & Chen, 2001, used by Pang, Lee & Vaithyanathan, 2002), or,
-alternatively, over a fixed window of words. Contrast: words before "but" count x0.5 and words
+alternatively, over a fixed window of words (VADER negates a word with a negator among the three
+tokens before it). Contrast: words before "but" count x0.5 and words
 after it x1.5 (the weights of VADER's implementation).
 Learned baseline: bag-of-words logistic regression, with or without NOT_ marking of the words
 in a negation scope (Das & Chen, 2001; Pang et al., 2002).

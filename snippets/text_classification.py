@@ -12,7 +12,7 @@ import functools
 
 import numpy as np
 
-from snippets.classification_metrics import f1_score, threshold_sweep
+from snippets.classification_metrics import f1_score, roc_auc, threshold_sweep
 from snippets.logreg import LogisticRegression
 from snippets.tfidf import TfidfModel
 
@@ -76,6 +76,29 @@ def imbalance_experiment(seed=0, n=3000, pos_rate=0.05, C=1.0):
         results[name] = (round(float(f[0]), 3), round(float(r[0]), 3),
                          round(f1_score(Y["test"], y_hat, labels=[0, 1]), 3))
     return results, t_star
+
+
+def weighting_effect(seed=0, n=3000, pos_rate=0.05, C=1.0):
+    """What "balanced" class weights changed in the fitted model, and what they did not.
+
+    Returns a dict: the intercept shift, the log of the weight ratio, the correlation of the
+    two coefficient vectors, the test ROC AUC of both models, and the weighted model's own
+    validation-tuned threshold with its test F1 on the rare class.
+    """
+    X, Y, plain, weighted = _fit(seed, n, pos_rate, C)
+    n_pos = Y["train"].sum()
+    s_pos, s_neg = n / (2 * n_pos), n / (2 * (n - n_pos))  # balanced weights n / (K n_c)
+    grid = np.round(np.arange(0.02, 0.99, 0.01), 2)
+    f1_val = threshold_sweep(Y["val"], weighted.predict_proba(X["val"])[:, 1], grid)[2]
+    t_w = float(grid[np.argmax(f1_val)])  # the weighted model's own F1-optimal threshold
+    f1_test = threshold_sweep(Y["test"], weighted.predict_proba(X["test"])[:, 1],
+                              np.array([t_w]))[2][0]
+    return {"intercept_shift": float(weighted.b[0] - plain.b[0]),
+            "log_weight_ratio": float(np.log(s_pos / s_neg)),
+            "coef_correlation": float(np.corrcoef(plain.W[:, 0], weighted.W[:, 0])[0, 1]),
+            "auc_plain": roc_auc(Y["test"], plain.decision_function(X["test"])),
+            "auc_weighted": roc_auc(Y["test"], weighted.decision_function(X["test"])),
+            "weighted_threshold": t_w, "weighted_tuned_f1": float(f1_test)}
 
 
 def prior_shift_logit(pi_train, pi_new):

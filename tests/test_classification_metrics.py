@@ -6,7 +6,7 @@ from numpy.testing import assert_allclose
 from sklearn import metrics as skm
 
 from snippets.classification_metrics import (confusion_matrix, f1_score, per_class_prf,
-                                             threshold_sweep)
+                                             roc_auc, threshold_sweep)
 
 
 @pytest.fixture
@@ -66,3 +66,19 @@ def test_empty_and_bad_average():
     assert f1_score([], [], labels=[0, 1], average="micro") == 0.0
     with pytest.raises(ValueError):
         f1_score([0], [0], average="weighted")
+
+
+@pytest.mark.parametrize("n", [2, 9, 300])
+def test_roc_auc_matches_sklearn(rng, n):
+    y = np.r_[0, 1, rng.integers(0, 2, n - 2)]  # both classes present
+    scores = np.round(rng.random(n), 1)  # rounding creates ties, which count one half
+    assert roc_auc(y, scores) == pytest.approx(skm.roc_auc_score(y, scores), abs=1e-12)
+
+
+def test_roc_auc_invariants(rng):
+    y, scores = rng.integers(0, 2, 200), rng.normal(size=200)
+    auc = roc_auc(y, scores)
+    # a ranking metric: any strictly increasing transform leaves it unchanged
+    assert roc_auc(y, np.exp(3 * scores) + 7) == pytest.approx(auc, abs=1e-12)
+    assert roc_auc(1 - y, scores) == pytest.approx(1 - auc, abs=1e-12)  # swap the classes
+    assert roc_auc(y, y.astype(float)) == 1.0 and roc_auc(y, np.zeros(200)) == 0.5

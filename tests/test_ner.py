@@ -44,6 +44,47 @@ def test_tags_to_spans_hand_worked(tags, spans):
     assert tags_to_spans(tags) == spans
 
 
+def conlleval_chunks(tags):
+    """Independent reference: spans as conlleval (version 2004-01-26) reads B/I/O tags, a port of
+    its endOfChunk/startOfChunk rules (an untyped O has type "", as in the Perl script)."""
+    def split(tag):
+        return ("O", "") if tag == "O" else tuple(tag.split("-", 1))
+
+    def end_of_chunk(prev, tag, prev_type, typ):
+        return (prev, tag) in {("B", "B"), ("B", "O"), ("I", "B"), ("I", "O")} or \
+            (prev != "O" and prev_type != typ)
+
+    def start_of_chunk(prev, tag, prev_type, typ):
+        return (prev, tag) in {("B", "B"), ("I", "B"), ("O", "B"), ("O", "I")} or \
+            (tag != "O" and prev_type != typ)
+
+    spans, start, prev, prev_type = [], None, "O", ""
+    for i, tag_type in enumerate(list(tags) + ["O"]):  # a sentence boundary counts as O
+        tag, typ = split(tag_type)
+        if start is not None and end_of_chunk(prev, tag, prev_type, typ):
+            spans.append((start, i, prev_type))
+            start = None
+        if start_of_chunk(prev, tag, prev_type, typ):
+            start = i
+        prev, prev_type = tag, typ
+    return spans
+
+
+def test_bio_reading_matches_conlleval_rules(rng):
+    """On B/I/O tags, valid or not (IOB2, IOB1, stray I-), the spans are conlleval's."""
+    alphabet = ["O"] + [f"{p}-{t}" for p in "BI" for t in TYPES]
+    for _ in range(500):
+        tags = [str(t) for t in rng.choice(alphabet, size=int(rng.integers(0, 12)))]
+        assert tags_to_spans(tags) == conlleval_chunks(tags)
+
+
+def test_iob1_as_in_the_original_conll2003_files():
+    # IOB1: I- everywhere, B- only where an entity directly follows one of the same type
+    tags = ["I-PER", "I-PER", "B-PER", "O", "I-LOC", "I-ORG"]
+    assert tags_to_spans(tags) == [(0, 2, "PER"), (2, 3, "PER"), (4, 5, "LOC"), (5, 6, "ORG")]
+    assert convert(tags, "BIO") == ["B-PER", "I-PER", "B-PER", "O", "B-LOC", "B-ORG"]
+
+
 @pytest.mark.parametrize("scheme", ["BIO", "BIOES"])
 @pytest.mark.parametrize("T", [0, 1, 2, 7, 30])
 def test_round_trip_spans_tags_spans(rng, scheme, T):

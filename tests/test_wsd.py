@@ -86,6 +86,12 @@ def test_page_numbers():
     assert len(TRAIN) == 8 and senses.count("bank/finance") == senses.count("bank/river") == 4
     lesk, centroid, sims = compare_methods()
     assert (lesk, centroid) == (0.6, 0.8)
+    # Lesk is right on sentences 0-2; sentence 2 ("... interest rates on the loan") overlaps
+    # neither gloss, so it is right only through the first-sense fallback
+    right = [simplified_lesk("bank", t)[0] == g for t, g in TEST]
+    assert right == [True, True, True, False, False]
+    assert TEST[2][0] == "The bank raised interest rates on the loan"
+    assert set(simplified_lesk("bank", TEST[2][0])[1].values()) == {0}
     assert len(TEST) == 5 and list(SENSES["bank"])[0] == "bank/finance"
     # "He was fishing from the muddy bank": cosine 0 to finance, 0.335 to river
     assert TEST[3][0] == "He was fishing from the muddy bank"

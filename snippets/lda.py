@@ -11,8 +11,9 @@ an average over samples. For speed a sweep resamples a block of tokens at once, 
 counts that still hold the other block members' old topics. Block b holds the tokens at
 positions p with p % n_blocks == b; with the default n_blocks (the longest document) a block
 has at most one token per document, so only the shared topic-word counts are stale inside it,
-the approximation of AD-LDA (Newman et al., 2009). With a single document every block is one
-token and the sampler is the exact sequential one.
+the approximation of AD-LDA (Newman et al., 2009): no longer an exact Gibbs sampler, with no
+convergence guarantee. With a single document every block is one token and the sampler is the
+exact sequential one.
 """
 
 from itertools import permutations

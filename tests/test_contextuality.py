@@ -153,13 +153,27 @@ def test_plot_returns_a_labelled_figure():
     assert "not BERT" in ax.get_title()
 
 
+# The per-layer statistics released with Ethayarajh (2019) (kawine/contextual,
+# bert/embedding_space_stats.json and gpt2/embedding_space_stats.json), layers 0..12:
+# "mean cosine similarity across words" (the random-word baseline) and
+# "mean cosine similarity between sentence and words" (raw intra-sentence similarity).
+BERT_RANDOM = [0.105, 0.168, 0.219, 0.245, 0.327, 0.377, 0.42, 0.398, 0.399, 0.484, 0.561,
+               0.675, 0.477]
+BERT_INTRA = [0.435, 0.522, 0.57, 0.59, 0.642, 0.695, 0.726, 0.711, 0.72, 0.771, 0.82, 0.87,
+              0.776]
+GPT2_RANDOM_FIRST_LAST = (0.611, 0.978)
+
+
 def test_published_numbers_quoted_on_the_page():
-    # From the statistics released with Ethayarajh (2019): mean cosine between random words
-    # and between a sentence's words and its mean vector, BERT-base layers 0 and 11.
-    bert_random = {0: 0.105, 11: 0.675}
-    bert_intra = {0: 0.435, 11: 0.87}
-    assert round(bert_intra[0] - bert_random[0], 3) == 0.33
-    assert round(bert_intra[11] - bert_random[11], 3) == 0.195
+    random, intra = np.array(BERT_RANDOM), np.array(BERT_INTRA)
+    assert (random[0], random[11], random[12]) == (0.105, 0.675, 0.477)
+    assert int(np.argmax(random)) == 11
+    assert (intra[0], intra[11], intra[12]) == (0.435, 0.87, 0.776)
+    assert round(intra[11] / intra[0], 1) == 2.0  # "doubles"
+    adjusted = intra - random  # the anisotropy adjustment of the paper
+    assert round(float(adjusted.min()), 3) == 0.195 and int(np.argmin(adjusted)) == 11
+    assert round(float(adjusted.max()), 3) == 0.354
+    assert GPT2_RANDOM_FIRST_LAST == (0.611, 0.978)
     # Devlin et al. (2019), Table 7: CoNLL-2003 dev F1, feature-based BERT-base vs fine-tuning
     assert round(96.4 - 96.1, 1) == 0.3
 

@@ -154,3 +154,10 @@ def test_averaging_per_document_perplexities_overstates_corpus_perplexity():
     # Jensen: the mean of exp(per-token NLL) over equal-length documents >= exp of the mean
     equal = [np.log(rng.uniform(0.01, 1, size=100)) for _ in range(20)]
     assert np.mean([perplexity(d) for d in equal]) >= perplexity(np.concatenate(equal))
+
+
+def test_different_uncertainty_profiles_give_the_same_perplexity():
+    # the page's pitfall: probability 1/2 on every token, or certainty on half the tokens and
+    # 1/4 on the other half, both give perplexity exactly 2
+    assert_allclose(perplexity(np.log(np.full(10, 0.5))), 2.0, rtol=1e-12)
+    assert_allclose(perplexity(np.log(np.array([1.0, 0.25] * 5))), 2.0, rtol=1e-12)

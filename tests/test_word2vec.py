@@ -229,3 +229,10 @@ def test_page_counts(corpus):
     V, d, k = 10**6, 300, 5
     assert V * d == 3 * 10**8  # full-softmax multiply-adds per pair
     assert (k + 1) * d == 1800  # negative sampling
+
+
+def test_subsampling_and_table_size_numbers():
+    # the page: a word with relative frequency 1e-2 keeps sqrt(t / f) = 3% of its occurrences
+    # at t = 1e-5 (Mikolov et al., 2013), and 2 million 300-d float32 vectors take 2.4 GB
+    assert round(float(np.sqrt(1e-5 / 1e-2)), 3) == 0.032
+    assert 2_000_000 * 300 * np.dtype(np.float32).itemsize == 2.4e9

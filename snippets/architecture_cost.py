@@ -1,4 +1,5 @@
-"""Parameters and forward FLOPs of encoder-only, decoder-only and encoder-decoder transformers.
+"""Parameters, forward FLOPs and KV-cache size of encoder-only, decoder-only and encoder-decoder
+transformers.
 
 Per layer, self-attention has 4 d^2 weights (W_Q, W_K, W_V, W_O) and the FFN 2 d d_ff = 8 d^2
 when d_ff = 4d: 12 d^2 in all. A decoder layer of an encoder-decoder adds cross-attention,
@@ -10,7 +11,8 @@ published configurations of BERT-base (Devlin et al., 2019), GPT-2 small (Radfor
 BART-base (Lewis et al., 2020) and T5-base (Raffel et al., 2020).
 
 Simplifications: FLOP counts cover the weight matrix products and the attention score and
-value products only (no softmax, norms, embeddings or output layer); dense attention.
+value products only (no softmax, norms, embeddings or output layer); dense attention; the cache
+holds one d-vector key and value per position and layer (multi-head, no grouped-query sharing).
 """
 
 from __future__ import annotations
@@ -88,4 +90,23 @@ def task_flops(arch: str, L: int, d: int, S: int, T: int) -> int:
         decoder = L * (matmul(12 * d * d, T) + attend(T * (T + 1) // 2)
                        + matmul(2 * d * d, S) + matmul(2 * d * d, T) + attend(T * S))
         return encoder + decoder
+    raise ValueError(f"unknown architecture {arch!r}")
+
+
+def kv_cache_values(arch: str, L: int, d: int, S: int, T: int) -> int:
+    """Keys and values held once S source tokens are read and T target tokens generated.
+
+    'decoder-only': L layers cache K, V for S + T positions. 'encoder-decoder': each of the L
+    decoder layers caches cross-attention K, V for the S encoder outputs and self-attention K, V
+    for the T targets. 'encoder-only': no generation, nothing cached.
+
+    >>> kv_cache_values("decoder-only", 2, 4, 3, 1), kv_cache_values("encoder-decoder", 2, 4, 3, 1)
+    (64, 64)
+    """
+    if arch == "decoder-only":
+        return L * 2 * d * (S + T)
+    if arch == "encoder-decoder":
+        return L * (2 * d * S + 2 * d * T)  # cross K, V computed once + self K, V grown per step
+    if arch == "encoder-only":
+        return 0
     raise ValueError(f"unknown architecture {arch!r}")

@@ -8,8 +8,9 @@ Follows: left-to-right beam search as used by Sutskever et al. (2014); the lengt
 Wu et al. (2016), eq. 14, without their coverage penalty.
 
 Simplifications: one sequence, no batching; beam search keeps the top-B extensions at each step
-and retires those ending in EOS (no early stopping); |Y| counts the EOS token; the toy model's
-next-token distribution is a seeded random function of the whole prefix.
+and retires those of them that end in EOS, so the beam shrinks (libraries rank 2B candidates to
+refill it) and a finished candidate outside the top B is dropped; no early stopping; |Y| counts
+the EOS token; the toy models are seeded random functions of the prefix, or a hand-made table.
 """
 
 from __future__ import annotations
@@ -17,6 +18,12 @@ from __future__ import annotations
 import numpy as np
 
 EOS = 0
+
+# A hand-made model on which beam width 2 scores below greedy (the page's example): greedy takes
+# token 1 (0.50) then EOS (0.31), P = 0.155; beam 2 prefers the two continuations of token 2
+# (0.225, 0.207) and drops the finished (1, EOS). Unlisted prefixes are uniform.
+BEAM_TRAP = {(): [0.02, 0.50, 0.45, 0.03], (1,): [0.31, 0.30, 0.20, 0.19],
+             (2,): [0.02, 0.50, 0.46, 0.02]}
 
 
 def length_penalty(length: int, alpha: float) -> float:
@@ -38,6 +45,19 @@ def random_tree_lm(V: int = 5, seed: int = 0, sharpness: float = 2.0):
     def step(prefix) -> np.ndarray:
         z = np.random.default_rng([seed, len(prefix), *prefix]).normal(0.0, sharpness, V)
         return z - np.log(np.exp(z - z.max()).sum()) - z.max()  # log-softmax
+    return step
+
+
+def table_lm(table: dict, V: int):
+    """A toy LM given by hand: table maps a prefix to its next-token probabilities (V,);
+    prefixes not in the table get the uniform distribution.
+
+    >>> step = table_lm({(): [0.5, 0.25, 0.25]}, V=3)
+    >>> [round(float(np.exp(x)), 2) for x in step(())], round(float(np.exp(step((1,))[0])), 3)
+    ([0.5, 0.25, 0.25], 0.333)
+    """
+    def step(prefix) -> np.ndarray:
+        return np.log(np.asarray(table.get(tuple(prefix), np.full(V, 1.0 / V)), dtype=float))
     return step
 
 
@@ -86,6 +106,8 @@ def exhaustive_search(step, V: int, max_len: int, alpha: float = 0.0):
     >>> exhaustive_search(random_tree_lm(V=5, seed=1), V=5, max_len=4)[0]  # greedy: (4, 1, 4, 0)
     (0,)
     """
+    if max_len < 1:
+        raise ValueError("max_len must be >= 1, or paths without EOS would never end")
     best = ((), -np.inf, -np.inf)
     stack = [((), 0.0)]
     while stack:

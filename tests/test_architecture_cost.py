@@ -3,7 +3,9 @@ and the FLOP comparison the page states."""
 
 import pytest
 
-from snippets.architecture_cost import approx_params, layer_params, published_params, task_flops
+from snippets.architecture_cost import (
+    approx_params, kv_cache_values, layer_params, published_params, task_flops,
+)
 
 
 @pytest.mark.parametrize("d", [64, 512, 768, 4096])
@@ -83,3 +85,30 @@ def test_encoder_decoder_costs_like_a_decoder_of_half_its_layers(S, T):
     L, d = 2, 4096
     ratio = task_flops("encoder-decoder", L, d, S, T) / task_flops("decoder-only", L, d, S, T)
     assert 1.0 < ratio < 7 / 6 + 0.05
+
+
+def naive_cache(arch, L, d, S, T):
+    """Reference: count cached vectors layer by layer, position by position."""
+    vectors = 0
+    for _ in range(L):
+        if arch == "decoder-only":
+            vectors += 2 * (S + T)  # one K and one V per position of prompt and output
+        elif arch == "encoder-decoder":
+            vectors += 2 * S + 2 * T  # cross K, V per source token, self K, V per target token
+    return vectors * d
+
+
+@pytest.mark.parametrize("arch", ["decoder-only", "encoder-decoder", "encoder-only"])
+@pytest.mark.parametrize("S,T", [(1, 1), (512, 128), (7, 0)])
+def test_kv_cache_values_matches_naive_count(arch, S, T):
+    assert kv_cache_values(arch, 12, 768, S, T) == naive_cache(arch, 12, 768, S, T)
+
+
+def test_kv_cache_page_example():
+    # The page: an L + L encoder-decoder caches exactly what an L-layer decoder caches.
+    dec = kv_cache_values("decoder-only", 12, 768, 512, 128)
+    assert dec == kv_cache_values("encoder-decoder", 12, 768, 512, 128) == 11_796_480
+    assert round(2 * dec / 1e6, 1) == 23.6  # MB at 2 bytes (fp16) per value
+    assert kv_cache_values("encoder-only", 12, 768, 512, 0) == 0
+    with pytest.raises(ValueError):
+        kv_cache_values("rnn", 1, 8, 1, 1)

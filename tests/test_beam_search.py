@@ -8,7 +8,8 @@ import pytest
 from numpy.testing import assert_allclose
 
 from snippets.beam_search import (
-    EOS, beam_search, exhaustive_search, greedy, length_penalty, random_tree_lm, search_study,
+    BEAM_TRAP, EOS, beam_search, exhaustive_search, greedy, length_penalty, random_tree_lm,
+    search_study, table_lm,
 )
 
 
@@ -64,13 +65,41 @@ def test_full_width_beam_is_exact(seed, alpha, V, max_len):
 
 
 @pytest.mark.parametrize("seed", range(10))
-def test_wider_beam_never_scores_below_greedy_at_alpha_zero(seed):
+@pytest.mark.parametrize("alpha", [0.0, 1.0])
+def test_no_search_scores_above_the_exact_argmax(seed, alpha):
+    # The true invariant: greedy and every beam width score at most the exact optimum.
     lm = random_tree_lm(V=4, seed=seed, sharpness=1.0)
-    exact = exhaustive_search(lm, 4, 5)[2]
-    g = greedy(lm, 5)[1]
+    exact = exhaustive_search(lm, 4, 5, alpha)[2]
     for B in (1, 2, 4, 8):
-        s = beam_search(lm, B, 5)[2]
-        assert exact + 1e-12 >= s and (B == 1 or s >= g - 1e-12)
+        assert beam_search(lm, B, 5, alpha)[2] <= exact + 1e-12
+
+
+def test_a_wider_beam_can_score_below_greedy():
+    # Not an invariant: on BEAM_TRAP beam 2 prunes the finished greedy output (1, EOS).
+    lm = table_lm(BEAM_TRAP, V=4)
+    g = greedy(lm, max_len=3)
+    assert g[0] == (1, EOS) and round(float(np.exp(g[1])), 3) == 0.155
+    b2 = beam_search(lm, beam_width=2, max_len=3)
+    assert b2[0][0] == 2 and round(float(np.exp(b2[1])), 3) == 0.056
+    # The two step-2 candidates that push (1, EOS) out of a beam of 2.
+    assert [round(0.45 * p, 3) for p in (0.50, 0.46)] == [0.225, 0.207] and 0.5 * 0.31 < 0.207
+    # Beam 1 (greedy), beam 3 and exact search all keep it.
+    for B in (1, 3, 4):
+        assert beam_search(lm, B, 3)[0] == (1, EOS)
+    assert exhaustive_search(lm, 4, 3)[0] == (1, EOS)
+
+
+def test_table_lm_defaults_to_uniform():
+    step = table_lm({(): [0.7, 0.2, 0.1]}, V=3)
+    assert_allclose(np.exp(step(())), [0.7, 0.2, 0.1], rtol=1e-12)
+    assert_allclose(np.exp(step((2, 1))), np.full(3, 1 / 3), rtol=1e-12)
+    for prefix, probs in BEAM_TRAP.items():
+        assert_allclose(sum(probs), 1.0, rtol=1e-12)
+
+
+def test_exhaustive_search_rejects_zero_length():
+    with pytest.raises(ValueError):
+        exhaustive_search(random_tree_lm(V=3, seed=0), V=3, max_len=0)
 
 
 def test_greedy_stops_at_eos_and_max_len():

@@ -35,6 +35,24 @@ def test_worked_example_on_the_page(lm):
     assert f"{np.exp(lm.logprob('the cat sat on the mat'.split())):.2e}" == "2.87e-03"
     assert f"{np.exp(lm.logprob('the mat sat on the cat'.split())):.2e}" == "7.15e-05"
     assert round(lm.logprob("the cat sat on the mat".split()), 2) == -5.85
+    # "40 times less" for the reordered sentence.
+    ratio = np.exp(lm.logprob("the cat sat on the mat".split())
+                   - lm.logprob("the mat sat on the cat".split()))
+    assert round(float(ratio)) == 40
+
+
+def test_smoothing_mass_in_the_page_samples(lm):
+    # "dog" was followed by sat, saw and </s> (3 times): its 8 unseen continuations share
+    # 8 * 0.1 / (3 + 1.1) = 19.5% of the mass, 0.024 each ("dog cat" in the third sample).
+    seen = lm.counts[("dog",)] > 0
+    p = lm.next_token_probs(["dog"])
+    assert int(seen.sum()) == 3 and round(float(p[~seen].sum()), 3) == 0.195
+    assert round(float(p[lm.index["cat"]]), 3) == 0.024
+    # The second sample spends smoothing mass twice: "mat sat" and </s> after "the".
+    assert lm.counts[("mat",)][lm.index["sat"]] == 0
+    assert lm.counts[("the",)][lm.index[EOS]] == 0
+    assert round(float(lm.next_token_probs(["mat"])[lm.index["sat"]]), 3) == 0.032
+    assert round(float(lm.next_token_probs(["the"])[lm.index[EOS]]), 3) == 0.010
 
 
 def naive_count_estimate(sentences, history, word, k, vocab_size):

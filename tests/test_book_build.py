@@ -168,9 +168,18 @@ def test_parts_list_only_written_questions(html):
 # -- search ------------------------------------------------------------------------------------
 
 SEARCHES = {  # query -> the page that must be among the first three results
-    "cosine": 3, "cosine similarity": 3,
-    "scaled dot product": 8, "attention mask": 8,
-    "kv cache": 48, "grouped-query attention": 48,
+    "cosine": 3, "anisotropy": 3, "scaled dot product": 8, "attention mask": 8,
+    "kv cache": 48, "grouped-query attention": 48, "lesk": 1, "word sense disambiguation": 1,
+    "lda": 2, "topic modeling": 2, "sentiment analysis": 6, "vader": 6, "tf-idf": 7,
+    "text classification": 7, "skip-gram": 9, "word embedding": 9, "viterbi": 12,
+    "named entity recognition": 12, "perplexity": 86, "text generation": 4, "bleu": 4,
+    "teacher forcing": 5, "sequence-to-sequence": 5, "nucleus": 10, "beam search": 10,
+    "encoder-decoder": 70, "causal mask": 70, "contextual embeddings": 82,
+    "continuous batching": 16, "speculative decoding": 47, "roofline": 49,
+    "deployment bottlenecks": 53, "inference optimization": 73, "quantization": 77,
+    "gptq": 77, "flashattention": 79, "online softmax": 79,
+    "analogy": 17, "polysemy": 50, "bm25": 58, "whitening": 62, "product quantization": 31,
+    "metadata filtering": 78, "tail latency": 43, "retrieval-augmented generation": 88,
 }
 
 

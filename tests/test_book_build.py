@@ -312,3 +312,15 @@ def test_pdf_builds_with_parts_chapters_and_follow_ups(tmp_path):
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
         for qid in question_pages():
             assert f"Q{qid}." in text
+
+
+def test_make_pdf_without_tex_names_the_packages_to_install(tmp_path):
+    make = shutil.which("make")
+    if make is None:
+        pytest.skip("make is not installed")
+    run = subprocess.run([make, "-s", "check-tex"], cwd=ROOT, capture_output=True, text=True,
+                         env={"PATH": str(tmp_path)})  # a PATH with no TeX on it
+    assert run.returncode != 0
+    assert "xelatex" in run.stdout and "latexmk" in run.stdout
+    assert "apt-get install -y latexmk texlive-latex-recommended" in run.stdout
+    assert "texlive-xetex" in run.stdout

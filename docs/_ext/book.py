@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import copy
 import importlib
 import io
 import re
@@ -70,6 +71,34 @@ def outdated_index(app, env, added, changed, removed):
     return [d for d, flag in getattr(env, "book_lists_questions", {}).items() if flag and d in env.found_docs]
 
 
+# -- Numbering: figures, tables, listings and equations by question (Figure 48.1) ---------
+
+
+def restore_global_numbers(app, env):
+    """Give Sphinx back its own book-wide numbers before it compares them with the new ones,
+    so that only real changes mark a page for rewriting."""
+    if hasattr(env, "book_global_fignumbers"):
+        env.toc_fignumbers = env.book_global_fignumbers
+    return []
+
+
+def number_per_question(app, env):
+    """Number each question's figures, tables, listings and equations 48.1, 48.2, ...
+
+    Sphinx numbers them across the whole book (Figure 17 on the page of Q8), which tells a
+    reader nothing. The PDF numbers chapters by question ID, so both read the same.
+    """
+    env.book_global_fignumbers = copy.deepcopy(env.toc_fignumbers)
+    for docname, by_type in env.toc_fignumbers.items():
+        m = QUESTION_DOC.match(docname)
+        if not m:
+            continue
+        for numbers in by_type.values():
+            for rank, fig_id in enumerate(sorted(numbers, key=numbers.get), start=1):
+                numbers[fig_id] = (int(m.group(2)), rank)
+    return []
+
+
 # -- Page furniture: the line under the title, and the related questions -------------------
 
 
@@ -91,6 +120,9 @@ def decorate_question(app: Sphinx, doctree: nodes.document) -> None:
     section = next(iter(doctree.findall(nodes.section)), None)
     if section is None:
         return
+
+    # In the PDF the chapter number is the question's ID (Chapter 48, Figure 48.1).
+    doctree.insert(0, nodes.raw("", f"\\setcounter{{chapter}}{{{qid - 1}}}\n", format="latex"))
 
     # "Q48 · Senior · Part 8: Inference and serving" under the title.
     meta = nodes.paragraph(classes=["question-meta"])
@@ -348,12 +380,17 @@ class BookPdf(SphinxRole):
         return [nodes.reference(text, text, refuri=str(uri), classes=["book-pdf"])], []
 
 
-def add_pdf_context(app, pagename, templatename, context, doctree):
-    """Add the book PDF to the theme's download menu and the sidebar (when it was built)."""
-    if not pdf_path(app).exists():
+def add_pdf_url(app, pagename, templatename, context, doctree):
+    """The PDF's address for the sidebar template (set before the theme renders its sidebar)."""
+    if pdf_path(app).exists():
+        context["book_pdf_url"] = context["pathto"](app.config.book_pdf_name, 1)
+
+
+def add_pdf_button(app, pagename, templatename, context, doctree):
+    """Add the book PDF to the theme's download menu (after the theme has built the menu)."""
+    url = context.get("book_pdf_url")
+    if not url:
         return
-    url = context["pathto"](app.config.book_pdf_name, 1)
-    context["book_pdf_url"] = url
     for group in context.get("header_buttons", []):
         if group.get("label") == "download-buttons":
             group["buttons"].insert(0, {
@@ -412,11 +449,14 @@ def setup(app: Sphinx):
     app.add_config_value("book_pdf_name", "book.pdf", "env")
     app.connect("builder-inited", validate)
     app.connect("env-get-outdated", outdated_index)
+    app.connect("env-get-updated", restore_global_numbers, priority=100)  # before Sphinx numbers (500)
+    app.connect("env-get-updated", number_per_question, priority=900)  # after it
     app.connect("env-purge-doc", forget_doc)
     app.connect("env-merge-info", merge_info)
     app.connect("doctree-read", decorate_question)
     app.connect("doctree-read", latex_moves_index, priority=400)  # before the toctree collector
-    app.connect("html-page-context", add_pdf_context, priority=900)
+    app.connect("html-page-context", add_pdf_url, priority=100)  # before the theme's sidebar (500)
+    app.connect("html-page-context", add_pdf_button, priority=900)  # after its buttons (501)
     app.connect("build-finished", copy_pdf)
     app.connect("build-finished", copy_mathjax)
     app.add_post_transform(LocalBibliography)

@@ -5,11 +5,14 @@ quantization.py (Q77), speculative.py (Q47), roofline.py (Q49) and batching_sim.
 
 Follows: the roofline bound (Williams et al., 2009) applied to decoding as in Pope et al.
 (2023); speculative sampling (Leviathan et al., 2023); iteration-level batching (Yu et al.,
-2022); chunked prefills riding along with decodes (Agrawal et al., 2024).
+2022).
 Simplifications: every sequence in a batch holds the same number of cached tokens; datasheet
 peaks, perfect tensor parallelism and free communication, so throughputs are upper bounds and
-costs lower bounds; the draft model's memory is not deducted from the KV budget; the
-acceptance rate is assumed, not measured; attention FLOPs and kernel launches are ignored.
+costs lower bounds for the batch assumed; costs charge decode steps only, not prefill; INT4
+applies to every weight, embeddings and output head included (checkpoints often keep those two
+matrices in 16 bits), and the whole input embedding table is counted as read every step
+(1.5% of the bf16 bytes; a step gathers only B rows); the acceptance rate is assumed, not
+measured, and i.i.d. across positions; attention FLOPs and kernel launches are ignored.
 """
 
 from dataclasses import dataclass
@@ -17,8 +20,8 @@ from dataclasses import dataclass
 from snippets import roofline
 from snippets.batching_sim import poisson_workload, simulate
 from snippets.capacity import (H100_SXM, LLAMA3_8B, LLAMA3_70B, decode_step_seconds,
-                               kv_bytes_per_token, max_sequences, param_count,
-                               usd_per_million_tokens)
+                               kv_budget_bytes, kv_bytes_per_token, max_sequences,
+                               param_count, usd_per_million_tokens)
 from snippets.quantization import bits_per_weight
 from snippets.speculative import expected_tokens_per_call
 
@@ -63,25 +66,37 @@ def verify_seconds(batch, gamma, w, kv, model=LLAMA3_70B, n_gpus=N_GPUS):
     5.63
     """
     K = CONTEXT * kv_bytes_per_token(model, kv)  # cache bytes per sequence
-    # subtle: roofline's step with batch B(gamma + 1) and K / (gamma + 1)
-    # per row reads the weights and each cache once, but does 2N FLOPs for
-    # every scored position
+    # subtle: the gamma + 1 positions of a sequence share one read of its
+    # cache but each costs 2N FLOPs, so call roofline's step with
+    # B (gamma + 1) rows of K / (gamma + 1) cache bytes each
     N, gpu = param_count(model), roofline.H100_SXM
     rows = batch * (gamma + 1)
     return roofline.decode_step_time(N, w, gpu, rows, K / (gamma + 1),
                                      n_gpus)
 
 
+def draft_batch(w=INT4, kv=FP8, draft=LLAMA3_8B, n_gpus=N_GPUS):
+    """Most sequences whose target and draft caches fit beside both models' weights.
+
+    >>> draft_batch()  # against 160 without a draft
+    110
+    """
+    budget = kv_budget_bytes(LLAMA3_70B, H100_SXM, n_gpus, w) - param_count(draft) * w
+    per_seq = CONTEXT * (kv_bytes_per_token(LLAMA3_70B, kv) + kv_bytes_per_token(draft, kv))
+    return int(budget // per_seq)
+
+
 def speculative_point(name, batch=None, w=INT4, kv=FP8, draft=LLAMA3_8B, alpha=ALPHA,
                       gamma=GAMMA, n_gpus=N_GPUS):
     """Speculative decoding: gamma draft steps + one verification emit E[tokens] per sequence.
 
+    batch=None: as many sequences as fit beside the draft (draft_batch).
     >>> p = speculative_point("spec", batch=1, kv=BF16)
     >>> round(p.tpot * 1e3, 2)
     2.51
     """
     if batch is None:
-        batch = max_sequences(LLAMA3_70B, H100_SXM, n_gpus, CONTEXT, w, kv)
+        batch = draft_batch(w, kv, draft, n_gpus)
     t_draft = decode_step_seconds(draft, H100_SXM, n_gpus, batch, CONTEXT, w, kv)
     t = gamma * t_draft + verify_seconds(batch, gamma, w, kv, n_gpus=n_gpus)
     tokens = expected_tokens_per_call(alpha, gamma)  # per sequence per target call
@@ -100,64 +115,23 @@ def static_occupancy(batch, n=800, seed=0):
     return sum(r["tokens"]) / sum(r["batch"])
 
 
-def binding_constraint(batch, w=BF16, kv=BF16, model=LLAMA3_70B,
-                       n_gpus=N_GPUS):
-    """What stops this decode step from getting cheaper: the diagnosis.
-
-    'does not fit'; 'compute' (batch past the critical batch); 'memory
-    capacity' (bandwidth-bound, no room for another sequence); or
-    'bandwidth' (room left: batch more).
-    >>> binding_constraint(1), binding_constraint(2), binding_constraint(3)
-    ('bandwidth', 'memory capacity', 'does not fit')
-    """
-    b_max = max_sequences(model, H100_SXM, n_gpus, CONTEXT, w, kv)
-    if batch > b_max:
-        return "does not fit"
-    K = CONTEXT * kv_bytes_per_token(model, kv)
-    N, gpu = param_count(model), roofline.H100_SXM
-    b_star = roofline.critical_batch(gpu, w, N, K)
-    if batch >= b_star:
-        return "compute"
-    return "memory capacity" if batch == b_max else "bandwidth"
-
-
-def hidden_prefill_tokens(batch, w=INT4, kv=FP8, model=LLAMA3_70B, n_gpus=N_GPUS):
-    """Prompt tokens whose 2N FLOPs fit in a bandwidth-bound decode step's idle compute.
-
-    >>> hidden_prefill_tokens(160)
-    140
-    """
-    t = decode_step_seconds(model, H100_SXM, n_gpus, batch, CONTEXT, w, kv)
-    flops_in_step = t * n_gpus * H100_SXM.peak_flops
-    return max(0, int(flops_in_step // (2 * param_count(model))) - batch)
-
-
-def prefill_seconds(prompt, cached=0, w=INT4, model=LLAMA3_70B, n_gpus=N_GPUS):
-    """Lower bound on time to first token when `cached` prompt tokens hit a prefix cache.
-
-    >>> round(prefill_seconds(4096) * 1e3), round(prefill_seconds(4096, cached=3072) * 1e3)
-    (292, 73)
-    """
-    return roofline.prefill_time(param_count(model), prompt - cached, w, roofline.H100_SXM,
-                                 n_gpus)
-
-
 def scenario():
-    """The worked scenario, in the page's order: three latency rows, then five cost rows.
+    """The worked scenario, in the page's order: three latency rows, then six cost rows.
 
     >>> [p.batch for p in scenario()]
-    [1, 1, 1, 2, 80, 80, 160, 160]
+    [1, 1, 1, 2, 80, 80, 160, 110, 110]
     """
     b = max_sequences(LLAMA3_70B, H100_SXM, N_GPUS, CONTEXT, INT4, BF16)
     return [
         serving_point("bf16, batch 1", batch=1),
         serving_point("INT4, batch 1", batch=1, w=INT4),
-        speculative_point("INT4 + speculative, batch 1", batch=1, kv=BF16),
-        serving_point("bf16, batch 2 (memory full)", batch=None),
-        serving_point("INT4, static, batch 80", None, INT4, occupancy=static_occupancy(b)),
-        serving_point("INT4, continuous, batch 80", batch=None, w=INT4),
-        serving_point("INT4 + FP8 KV, batch 160", batch=None, w=INT4, kv=FP8),
-        speculative_point("INT4 + FP8 KV + speculative, batch 160", batch=None),
+        speculative_point("INT4 + spec. (4 drafted), batch 1", batch=1, kv=BF16),
+        serving_point("bf16, memory full", batch=None),
+        serving_point("INT4, static batching", None, INT4, occupancy=static_occupancy(b)),
+        serving_point("INT4, continuous batching", batch=None, w=INT4),
+        serving_point("INT4 + FP8 KV", batch=None, w=INT4, kv=FP8),
+        speculative_point("INT4 + FP8 KV + spec. (4 drafted)", batch=None),
+        speculative_point("INT4 + FP8 KV + spec. (1 drafted)", batch=None, gamma=1),
     ]
 
 
@@ -179,7 +153,7 @@ def plot_scenario():
     a.set_xlim(0, 30)
     a.set_xlabel("time per output token (ms)")
     b.set_xscale("log")
-    b.set_xlim(0.1, 100)
+    b.set_xlim(0.03, 100)
     b.set_xticks([0.1, 1, 10, 100], ["0.1", "1", "10", "100"])
     b.set_xlabel("USD per million output tokens")
     fig.tight_layout()

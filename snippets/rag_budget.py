@@ -1,0 +1,112 @@
+"""A latency budget for one RAG request, to the first generated token, and its figures.
+
+Follows: the stages of a retrieve-then-generate request (Lewis et al., 2020):
+embed the query, search S index shards (tail from snippets/rag_latency.py,
+Dean & Barroso, 2013), re-rank the candidates with a cross-encoder (Nogueira &
+Cho, 2019), then prefill the prompt (compute-bound: 2 * N * T FLOPs for N
+parameters and T prompt tokens). Time to first token is the sum.
+Simplifications: every stage but the shard search is a fixed time; compute
+stages run at one assumed effective FLOP rate; queueing, network hops and
+decoding after the first token are left out.
+"""
+
+from snippets.rag_latency import fanout_quantile, hedged_fanout_quantile, lognormal_quantile
+
+# Assumptions of the worked example (Q43). Change them to your own measurements.
+ASSUMED = dict(
+    embed_ms=5.0,  # query-encoder service call, mostly network and queueing
+    shard_median_ms=10.0, shard_sigma=0.5,  # log-normal shard latency
+    n_shards=100,
+    reranker_params=110e6, pair_tokens=256, n_candidates=50,  # BERT-base-sized cross-encoder
+    generator_params=8e9, chunk_tokens=256, fixed_prompt_tokens=500,  # instructions + question
+    flops_per_s=400e12,  # effective: about 40% of an H100's 989 dense BF16 TFLOP/s
+)
+
+
+def compute_ms(params, tokens, flops_per_s):
+    """Forward-pass time of a transformer over `tokens` tokens: 2 * params * tokens / rate.
+
+    >>> round(compute_ms(8e9, 1000, 400e12), 1)
+    40.0
+    """
+    return 2.0 * params * tokens / flops_per_s * 1e3
+
+
+def budget(n_chunks, rerank, hedge=False, a=ASSUMED):
+    """Milliseconds per stage, at p99 for the shard search, to the first token. -> dict.
+
+    >>> round(sum(budget(5, rerank=True).values()), 1)
+    147.4
+    """
+    med, sig, S = a["shard_median_ms"], a["shard_sigma"], a["n_shards"]
+    if hedge:  # hedge each shard call at that shard's own p95
+        ann = hedged_fanout_quantile(0.99, S, lognormal_quantile(0.95, med, sig), med, sig)
+    else:
+        ann = fanout_quantile(0.99, S, med, sig)
+    stages = {"embed query": a["embed_ms"], "ANN search (p99)": ann}
+    if rerank:
+        stages["re-rank"] = compute_ms(a["reranker_params"], a["n_candidates"] * a["pair_tokens"],
+                                       a["flops_per_s"])
+    prompt = a["fixed_prompt_tokens"] + n_chunks * a["chunk_tokens"]
+    stages["prefill (TTFT)"] = compute_ms(a["generator_params"], prompt, a["flops_per_s"])
+    return stages
+
+
+CONFIGS = {
+    "20 chunks, no re-rank": dict(n_chunks=20, rerank=False),
+    "re-rank 50, keep 5": dict(n_chunks=5, rerank=True),
+    "+ hedged shard calls": dict(n_chunks=5, rerank=True, hedge=True),
+}
+
+
+def plot_budget():
+    """Figure: stacked milliseconds per stage for three designs of the same request."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.4, 3.2))
+    hatches = {"embed query": "", "ANN search (p99)": "//", "re-rank": "xx", "prefill (TTFT)": ".."}
+    names = list(CONFIGS)
+    for row, name in enumerate(names):
+        left = 0.0
+        for stage, ms in budget(**CONFIGS[name]).items():
+            ax.barh(row, ms, left=left, color="white", edgecolor="black", hatch=hatches[stage],
+                    label=stage)
+            left += ms
+        ax.text(left + 3, row, f"{left:.0f} ms", va="center", fontsize=8)
+    handles = dict(zip(*reversed(ax.get_legend_handles_labels())))  # one handle per stage
+    ax.legend([handles[s] for s in hatches], list(hatches), fontsize=8, loc="lower right")
+    ax.set_yticks(range(len(names)), names)
+    ax.invert_yaxis()
+    ax.set_xlabel("milliseconds to the first token (ANN stage at p99, 100 shards)")
+    ax.set_xlim(0, 340)
+    return fig
+
+
+def plot_fanout_p99():
+    """Figure: request p99 against the number of shards, analytic curves and seeded simulation."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from snippets.rag_latency import simulate_fanout
+
+    med, sig = ASSUMED["shard_median_ms"], ASSUMED["shard_sigma"]
+    h = lognormal_quantile(0.95, med, sig)
+    S_line = np.unique(np.logspace(0, 3, 40).round().astype(int))
+    S_sim = [1, 10, 100, 1000]
+    rng = np.random.default_rng(0)
+    fig, ax = plt.subplots(figsize=(6.4, 3.6))
+    ax.semilogx(S_line, [fanout_quantile(0.99, S, med, sig) for S in S_line], "k-",
+                label="request p99, analytic $F^{-1}(0.99^{1/S})$")
+    ax.semilogx(S_line, [hedged_fanout_quantile(0.99, S, h, med, sig) for S in S_line], "k--",
+                label=f"hedged at the shard p95 ({h:.1f} ms), analytic")
+    sims = [np.quantile(simulate_fanout(S, 20_000, med, sig, rng), 0.99) for S in S_sim]
+    sims_h = [np.quantile(simulate_fanout(S, 20_000, med, sig, rng, h=h), 0.99) for S in S_sim]
+    ax.plot(S_sim, sims, "ko", mfc="white", label="simulation (20,000 requests)")
+    ax.plot(S_sim, sims_h, "ks", mfc="white", label="simulation, hedged")
+    ax.axhline(lognormal_quantile(0.99, med, sig), color="gray", ls=":",
+               label="one shard's p99")
+    ax.set_xlabel("shards per request S (log scale)")
+    ax.set_ylabel("request latency p99 (ms)")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    return fig

@@ -178,7 +178,7 @@ SEARCHES = {  # query -> the page that must be among the first three results
     "continuous batching": 16, "speculative decoding": 47, "roofline": 49,
     "deployment bottlenecks": 53, "inference optimization": 73, "quantization": 77,
     "gptq": 77, "flashattention": 79, "online softmax": 79,
-    "analogy": 17, "polysemy": 50, "bm25": 58, "whitening": 62, "product quantization": 31,
+    "analogy": 17, "polysemy": 50, "bm25": 58, "whitening": 62, "hnsw": 31, "vector database": 31,
     "metadata filtering": 78, "tail latency": 43, "retrieval-augmented generation": 88,
 }
 

@@ -4,7 +4,7 @@ score(q, d) = sum over distinct query terms t in d of
               idf(t) * tf (k1 + 1) / (tf + k1 (1 - b + b |d| / avgdl))
 
 Follows: Robertson and Zaragoza (2009), "The Probabilistic Relevance Framework: BM25 and
-Beyond", eq. 3.15 (the BM25 weight); the idf variant of Lucene's BM25Similarity,
+Beyond", for the BM25 weight; the idf variant of Lucene's BM25Similarity,
 log(1 + (N - n + 0.5) / (n + 0.5)), which stays positive where the Robertson/Sparck Jones
 idf log((N - n + 0.5) / (n + 0.5)) turns negative for terms in more than half the documents.
 Simplifications: query-term frequency ignored (k3 = 0, each distinct query term counts once);

@@ -70,8 +70,8 @@ def alignment(Z1, Z2, alpha=2):
 def uniformity(Z, t=2, n_pairs=20000, rng=None):
     """L_uniform: log of the mean of exp(-t ||z_i - z_j||^2) over random pairs i != j.
 
-    0 when every point is the same; about -4 + 2 t^2 / d for uniform points on the sphere in
-    d dimensions (t = 2), the lowest a high-dimensional space can reach.
+    0 when every point is the same; about -2 t + 2 t^2 / d (-4 + 8 / d at t = 2) for points
+    uniform on the sphere in d dimensions, the distribution that minimises it (Wang and Isola).
 
     >>> uniformity(np.ones((5, 3)))
     0.0

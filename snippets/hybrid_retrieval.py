@@ -106,14 +106,15 @@ def reciprocal_rank_fusion(rankings, k=60, top=None):
     return fused[:top]
 
 
-def run_all(k=10, rrf_k=60):
-    """Rankings of every query by BM25, the dense retriever and their RRF fusion.
+def run_all(k=10, rrf_k=60, seed=0):
+    """Rankings of every query by BM25, the dense retriever and their RRF fusion (BM25 list
+    first, so it wins RRF ties); `seed` draws the toy encoder's concept vectors.
 
     -> {"bm25": run, "dense": run, "rrf": run}, each run {qid: ranked doc ids}.
     """
     from snippets.bm25 import BM25
 
-    index, enc = BM25(DOCS), ToyEncoder()
+    index, enc = BM25(DOCS), ToyEncoder(rng=np.random.default_rng(seed))
     D = enc.encode(DOCS)  # passages are encoded once, at indexing time
     runs = {"bm25": {}, "dense": {}, "rrf": {}}
     for qid, (text, _, _) in QUERIES.items():

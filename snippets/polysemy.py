@@ -3,7 +3,7 @@ context vectors of its occurrences (the input to sense induction).
 
 Follows: Arora et al. (2018), "Linear Algebraic Structure of Word Senses, with Applications to
 Polysemy": a static vector lies close to a weighted sum of its sense vectors, the more frequent
-sense weighing more; Reisinger and Mooney (2010) for an occurrence's context as the mean of its
+sense weighing more; Schütze (1998) for an occurrence's context vector as the centroid of its
 context words' vectors; static vectors from PPMI + SVD as in snippets/analogies.py.
 Simplifications: a generated corpus; 'lender' and 'riverside' are monosemous stand-ins for the
 two senses of 'bank', which real corpora do not provide.

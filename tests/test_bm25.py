@@ -123,3 +123,10 @@ def test_plot_returns_a_figure():
     matplotlib.use("Agg")
     fig = plot_bm25_saturation()
     assert len(fig.axes) == 2 and all(ax.get_xlabel() for ax in fig.axes)
+
+
+def test_ten_mentions_weigh_less_than_twice_one_mention():
+    # the page's contrast with TF-IDF: tf = 10 at average length gets 1.96 times the weight of tf = 1
+    ratio = tf_weight(10, 100, 100) / tf_weight(1, 100, 100)
+    assert_allclose(ratio, (10 * 2.2 / 11.2) / 1.0, rtol=1e-12)
+    assert round(float(ratio), 2) == 1.96

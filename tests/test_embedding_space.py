@@ -183,3 +183,12 @@ def test_plot_returns_a_figure():
     matplotlib.use("Agg")
     fig = plot_cosine_histograms()
     assert len(fig.axes) == 3 and all(ax.get_xlabel() for ax in fig.axes)
+
+
+def test_l2_normalising_leaves_anisotropy_unchanged():
+    # the page's pitfall: normalising projects the cone onto the sphere, it does not remove it
+    X, _, _ = synthetic_embeddings()
+    Xte = X[1500:]
+    U = Xte / np.linalg.norm(Xte, axis=1, keepdims=True)
+    assert anisotropy(U) == pytest.approx(anisotropy(Xte), abs=1e-12)
+    assert round(anisotropy(U), 2) == 0.65

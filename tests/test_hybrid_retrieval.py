@@ -8,6 +8,7 @@ import pytest
 from snippets.hybrid_retrieval import (DOCS, QUERIES, ToyEncoder, dense_search, reciprocal_rank_fusion,
                                        run_all)
 from snippets.retrieval_metrics import evaluate, reciprocal_rank
+from snippets.tfidf import tokenize
 
 QRELS = {q: {rel} for q, (_, rel, _) in QUERIES.items()}
 
@@ -120,3 +121,45 @@ def test_paraphrase_lands_on_the_password_document():
 
 def test_rrf_rank_two_is_worth_only_slightly_less_than_rank_one():
     assert round(1 - (1 / 62) / (1 / 61), 3) == 0.016
+
+
+def test_conclusions_hold_for_every_encoder_seed():
+    # the toy encoder's concept vectors are random: check the page's conclusions over 100 draws
+    q1_first = rrf_perfect = 0
+    for seed in range(100):
+        runs = run_all(seed=seed)
+        res = {name: evaluate(run, QRELS, 3) for name, run in runs.items()}
+        assert evaluate(runs["bm25"], by_kind("lexical"), 3)["mrr"] == 1.0
+        assert evaluate(runs["dense"], by_kind("semantic"), 3)["mrr"] == 1.0
+        # twins differing only in an unknown token: dense ranks XR9 and Tomasz second every time
+        assert [runs["dense"][q].index(QUERIES[q][1]) for q in ("q2", "q3")] == [1, 1]
+        for metric in res["rrf"]:
+            assert res["rrf"][metric] >= max(res["bm25"][metric], res["dense"][metric]) - 1e-12
+        q1_first += runs["dense"]["q1"][0] == QUERIES["q1"][1]
+        rrf_perfect += res["rrf"]["mrr"] == 1.0
+    # the error-code twins differ in one known word each (outdated, missing): a coin flip
+    assert (q1_first, rrf_perfect) == (61, 85)
+
+
+def test_bm25_finds_the_paraphrases_only_through_incidental_words():
+    shared = {q: set(tokenize(QUERIES[q][0])) & set(tokenize(DOCS[QUERIES[q][1]]))
+              for q in ("q4", "q5", "q6", "q7")}
+    assert shared == {"q4": set(), "q5": {"for"}, "q6": {"not", "on"}, "q7": {"stop"}}
+    # on 'for' alone, the two shorter payroll documents outrank the refund document
+    assert run_all()["bm25"]["q5"][:3] == [10, 11, 6]
+
+
+def test_rrf_misses_only_when_a_lexical_false_hit_is_also_high_in_the_dense_list():
+    # over 100 encoders RRF misses only the refund query: the payroll document that BM25 ranks
+    # first on the word 'for' lands 2nd or 3rd in the dense list by chance, and its two high ranks
+    # tie (1/61 + 1/63, the BM25 list wins the tie) or beat the refund document's ranks (1, 3)
+    misses = []
+    for seed in range(100):
+        runs = run_all(seed=seed)
+        for q in QUERIES:
+            if runs["rrf"][q][0] != QUERIES[q][1]:
+                misses.append((q, runs["rrf"][q][0], runs["bm25"][q].index(10),
+                               runs["dense"][q].index(10), runs["bm25"][q].index(6),
+                               runs["dense"][q].index(6)))
+    assert len(misses) == 15 and {m[:3] for m in misses} == {("q5", 10, 0)}
+    assert {m[3] for m in misses} == {1, 2} and {m[4:] for m in misses} == {(2, 0)}

@@ -161,3 +161,25 @@ def test_silhouette_profile_and_even_split_neighbours_stated_on_the_page(easy):
     U = W5 / np.linalg.norm(W5, axis=1, keepdims=True)
     cos = {w: round(float(U[0] @ U[vocab5.index(w)]), 2) for w in ("old", "new", "lender", "riverside")}
     assert cos == {"old": 0.72, "new": 0.7, "lender": 0.68, "riverside": 0.68}
+
+
+def test_ppmi_clipping_erases_the_rare_sense_stated_on_the_page():
+    # PMI(bank, c) = PMI_sense(c) + log(share): at a 10% share the shift is -log 0.1 = 2.30 nats,
+    # more than any river association, so every river context of 'bank' is clipped to 0
+    from snippets.analogies import cooccurrence, ppmi
+    from snippets.polysemy import TOPICS
+    assert round(-np.log(0.1), 2) == 2.3
+    for p, erased in ((0.7, False), (0.9, True)):
+        sents, vocab, _ = polysemy_corpus(3000, p, np.random.default_rng(0), 2, 4)
+        M = ppmi(cooccurrence(sents, len(vocab)))
+        river = M[vocab.index("bank"), [vocab.index(w) for w in TOPICS["river"]]]
+        finance = M[vocab.index("bank"), [vocab.index(w) for w in TOPICS["finance"]]]
+        assert np.all(river == 0.0) == erased and np.all(finance > 0)
+
+
+def test_generic_words_are_the_nearest_neighbours_at_an_even_split():
+    _, vocab, _, W = bank(0.5)
+    U = W / np.linalg.norm(W, axis=1, keepdims=True)
+    cos = U @ U[vocab.index("bank")]
+    order = [vocab[i] for i in np.argsort(-cos) if vocab[i] != "bank"]
+    assert order[:2] == ["old", "new"]

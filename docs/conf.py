@@ -15,7 +15,7 @@ project = "NLP and LLM Interview Questions"
 subtitle = "An open book for experienced practitioners"
 author = "The book's authors"
 copyright = "2026, the book's authors"
-release = "0.1"
+release = "2026.11"  # edition: year and month
 book_pdf_name = "nlp-llm-interview-questions.pdf"
 
 # -- General -------------------------------------------------------------------------------
@@ -157,6 +157,7 @@ latex_elements = {
 \makeatother
 """,
     "printindex": "",
+    "releasename": "Edition",
 }
 latex_use_xindy = False
 latex_domain_indices = False

@@ -440,6 +440,7 @@ def latex_moves_index(app: Sphinx, doctree: nodes.document) -> None:
         app.env.metadata[ALL_QUESTIONS]["orphan"] = True  # included as an appendix instead
     elif app.env.docname == app.config.root_doc:
         for toctree in list(doctree.findall(addnodes.toctree)):
+            toctree.attributes.pop("caption", None)  # else the first caption titles the PDF's contents
             toctree["entries"] = [(t, ref) for t, ref in toctree["entries"] if ref != ALL_QUESTIONS]
             toctree["includefiles"] = [f for f in toctree["includefiles"] if f != ALL_QUESTIONS]
 

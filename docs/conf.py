@@ -125,6 +125,7 @@ latex_appendices = ["all-questions"]  # the table of questions by ID closes the 
 latex_show_urls = "no"  # links stay clickable in the PDF; no footnote per arXiv link
 latex_elements = {
     "papersize": "a4paper",
+    "extraclassoptions": "openany,oneside",  # a book read on screen: no blank pages before chapters
     "pointsize": "10pt",
     "fontpkg": r"""
 \setmainfont{TeX Gyre Pagella}

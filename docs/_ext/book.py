@@ -255,10 +255,10 @@ class QuestionIndex(SphinxDirective):
             self.env.book_lists_questions = {}
         self.env.book_lists_questions[self.env.docname] = True
         pages = self.env.app.book_pages
-        table = nodes.table(classes=["question-index"])
+        table = nodes.table(classes=["question-index", "colwidths-given"])  # the PDF keeps these widths
         group = nodes.tgroup(cols=5)
         table += group
-        for width in (6, 50, 12, 20, 16):
+        for width in (5, 44, 14, 19, 18):
             group += nodes.colspec(colwidth=width)
         head = nodes.thead()
         group += head
@@ -465,4 +465,4 @@ def setup(app: Sphinx):
     app.add_directive("snippet-figure", SnippetFigure)
     app.add_role("book-pdf", BookPdf())
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True,
-            "env_version": 1}
+            "env_version": 2}

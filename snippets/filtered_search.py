@@ -23,7 +23,12 @@ def top_k(scores, k):
     >>> top_k(np.array([0.1, 0.9, 0.5, 0.9]), 3).tolist()
     [1, 3, 2]
     """
-    return np.argsort(-scores, kind="stable")[:k]
+    neg = -np.asarray(scores)
+    if len(neg) > k > 0:  # select in O(n), then sort only the k selected
+        kth = np.partition(neg, k - 1)[k - 1]
+        sel = np.flatnonzero(neg <= kth)  # subtle: every tie at the boundary, in index order
+        return sel[np.argsort(neg[sel], kind="stable")[:k]]
+    return np.argsort(neg, kind="stable")[:k]
 
 
 def prefilter_search(x, q, mask, k):

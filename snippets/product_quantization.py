@@ -20,9 +20,11 @@ def sq_dists(x, c):
     >>> sq_dists(np.array([[0.0, 0.0]]), np.array([[3.0, 4.0]]))
     array([[25.]])
     """
-    # ||x||^2 - 2 x.c + ||c||^2: one matrix product, no (n, k, d) tensor
-    d2 = (x * x).sum(1)[:, None] - 2.0 * (x @ c.T) + (c * c).sum(1)[None, :]
-    return np.maximum(d2, 0.0)  # subtle: rounding can make the expansion slightly negative
+    # ||x||^2 - 2 x.c + ||c||^2: one matrix product, no (n, k, d) tensor, summed in place
+    d2 = x @ (-2.0 * c.T)
+    d2 += (x * x).sum(1)[:, None]
+    d2 += (c * c).sum(1)[None, :]
+    return np.maximum(d2, 0.0, out=d2)  # subtle: rounding can make the expansion slightly negative
 
 
 def kmeans(x, k, n_iter=20, seed=0):
@@ -36,7 +38,9 @@ def kmeans(x, k, n_iter=20, seed=0):
     rng = np.random.default_rng(seed)
     c = x[rng.choice(len(x), size=k, replace=False)].copy()  # k distinct points as seeds
     for _ in range(n_iter):
-        a = ((c * c).sum(1) - 2.0 * (x @ c.T)).argmin(1)  # assignment; ||x||^2 cannot change it
+        score = x @ (-2.0 * c.T)  # (n, k)
+        score += (c * c).sum(1)  # ||c||^2 - 2 x.c: the assignment; ||x||^2 cannot change it
+        a = score.argmin(1)
         counts = np.bincount(a, minlength=k)
         sums = np.stack([np.bincount(a, weights=x[:, j], minlength=k) for j in range(x.shape[1])], 1)
         filled = counts > 0  # subtle: an empty cluster keeps its old centroid
@@ -85,7 +89,8 @@ def pq_decode(codes, codebooks):
 
 
 def adc_table(q, codebooks):
-    """Squared distances from each query sub-vector to each sub-centroid. q: (d,) -> (m, k*).
+    """Squared distances from each query sub-vector to each sub-centroid. q: (d,) -> (m, k*);
+    a stack of queries q: (w, d) gives one table per query, (w, m, k*).
 
     >>> cb = np.array([[[0.0], [1.0]], [[0.0], [5.0]]])
     >>> adc_table(np.array([1.0, 1.0]), cb)
@@ -93,8 +98,8 @@ def adc_table(q, codebooks):
            [ 1., 16.]])
     """
     m, ks, ds = codebooks.shape
-    diff = codebooks - q.reshape(m, 1, ds)  # (m, k*, d/m)
-    return np.einsum("mkd,mkd->mk", diff, diff)
+    diff = codebooks - q.reshape(*q.shape[:-1], m, 1, ds)  # (..., m, k*, d/m)
+    return np.einsum("...mkd,...mkd->...mk", diff, diff)
 
 
 def adc_distances(table, codes):

@@ -52,6 +52,18 @@ def budget(n_chunks, rerank, hedge=False, a=ASSUMED):
     return stages
 
 
+def partial_result_loss(k, S, skipped=1):
+    """Skipping `skipped` of S id-sharded shards: (expected recall@k lost, P(a query loses any)).
+
+    Each true neighbour lives on a skipped shard with probability skipped / S, independently.
+
+    >>> [round(v, 3) for v in partial_result_loss(10, 100)]
+    [0.01, 0.096]
+    """
+    p = skipped / S
+    return p, 1.0 - (1.0 - p) ** k
+
+
 CONFIGS = {
     "20 chunks, no re-rank": dict(n_chunks=20, rerank=False),
     "re-rank 50, keep 5": dict(n_chunks=5, rerank=True),

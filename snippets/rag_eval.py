@@ -1,11 +1,12 @@
-"""Evaluation of the RAG pipeline stage by stage: retrieval recall@k and MRR on labelled
-questions, and a citation (faithfulness) check of the generated answers.
+"""Evaluation of the RAG pipeline stage by stage: retrieval on labelled questions, and a
+citation (faithfulness) check of the generated answers.
 
-Follows: answer-span relevance and top-k retrieval accuracy of Karpukhin et al. (2020): a
-question counts as retrieved at k if one of the top k chunks contains its answer span; mean
-reciprocal rank of the first such chunk; and, for generation, the RAGAS idea (Es et al., 2024)
-of scoring faithfulness as whether the retrieved context supports each claim, here checked by
-exact containment because the stand-in generator quotes its source.
+Follows: answer-span relevance and top-k retrieval accuracy of Karpukhin et al. (2020): a chunk
+is relevant if it contains the question's answer span, and a question counts as retrieved at k
+if one of the top k chunks is relevant; the per-query reciprocal rank is Q58's
+snippets/retrieval_metrics.py. For generation, the RAGAS idea (Es et al., 2024) of scoring
+faithfulness as whether the retrieved context supports each claim, here checked by exact
+containment because the stand-in generator quotes its source.
 Simplifications: one gold span per question; no LLM judge; 26 questions, so one question is
 3.8 points of recall.
 """
@@ -17,43 +18,51 @@ import numpy as np
 from snippets.rag_corpus import DOCS, QUERIES
 from snippets.rag_pipeline import Pipeline
 from snippets.rag_prompt import assemble_prompt, check_citations, extractive_answer
+from snippets.retrieval_metrics import reciprocal_rank
 
 
-def first_hit_rank(chunks, span):
-    """1-based rank of the first chunk containing span, or None if no chunk does.
+def run_and_qrels(pipe, stage, queries=QUERIES):
+    """One stage's ranked chunk ids per question, and each question's relevant chunks (those
+    that contain its gold span; none if chunking cut the span). -> (run, qrels)
 
-    >>> from snippets.rag_pipeline import Chunk
-    >>> first_hit_rank([Chunk("a#0", "a", "x y"), Chunk("b#0", "b", "the answer")], "answer")
-    2
+    >>> run, qrels = run_and_qrels(Pipeline(DOCS), "bm25", QUERIES[:1])
+    >>> sorted(qrels["What does error KS-4012 mean?"]), run["What does error KS-4012 mean?"][0]
+    (['err-4012#0'], 'err-4012#0')
     """
-    return next((i for i, c in enumerate(chunks, start=1) if span in c.text), None)
+    run = {q: [c.cid for c in pipe.retrieve(q, stage)] for q, _, _ in queries}
+    qrels = {q: {c.cid for c in pipe.chunks if span in c.text} for q, _, span in queries}
+    return run, qrels
 
 
-def recall_at_k(ranks, k):
-    """Fraction of questions whose answer is in the top k (DPR's top-k retrieval accuracy).
+def answer_recall_at_k(run, qrels, k):
+    """Share of questions with a relevant chunk in the top k: DPR's top-k retrieval accuracy.
 
-    >>> recall_at_k([1, 3, None, 2], 2)
+    Not Q58's recall@k, the share of the relevant chunks retrieved: with overlap a span can lie
+    in two chunks, and either one answers the question.
+
+    >>> answer_recall_at_k({"q1": ["a", "b"], "q2": ["c", "d"]}, {"q1": {"b", "x"}, "q2": set()}, 2)
     0.5
     """
-    return float(np.mean([r is not None and r <= k for r in ranks])) if ranks else 0.0
+    return float(np.mean([reciprocal_rank(run[q], rel, k) > 0 for q, rel in qrels.items()]))
 
 
-def mrr(ranks):
-    """Mean reciprocal rank of the first relevant chunk; a miss counts 0.
+def mrr(run, qrels):
+    """Mean reciprocal rank of the first relevant chunk (Q58's reciprocal_rank); a miss is 0.
 
-    >>> mrr([1, 2, None, 4])
-    0.4375
+    >>> mrr({"q1": ["a", "b"], "q2": ["c", "d"]}, {"q1": {"b"}, "q2": {"c"}})
+    0.75
     """
-    return float(np.mean([1.0 / r if r else 0.0 for r in ranks])) if ranks else 0.0
+    return float(np.mean([reciprocal_rank(run[q], rel) for q, rel in qrels.items()]))
 
 
-def stage_ranks(pipe, stage, queries=QUERIES):
-    """First-hit rank of every question's gold span under one retrieval stage.
+def first_hit_ranks(run, qrels):
+    """1-based rank of each question's first relevant chunk, None for a miss.
 
-    >>> stage_ranks(Pipeline(DOCS), "bm25")[:3]
-    [1, 1, 1]
+    >>> first_hit_ranks({"q1": ["a", "b"], "q2": ["c"]}, {"q1": {"b"}, "q2": {"z"}})
+    [2, None]
     """
-    return [first_hit_rank(pipe.retrieve(q, stage), span) for q, _, span in queries]
+    return [round(1 / rr) if (rr := reciprocal_rank(run[q], rel)) else None
+            for q, rel in qrels.items()]
 
 
 def answer_report(pipe, queries=QUERIES, n_sources=3):
@@ -63,7 +72,7 @@ def answer_report(pipe, queries=QUERIES, n_sources=3):
 
     >>> faithful, correct = answer_report(Pipeline(DOCS))
     >>> faithful, round(correct * len(QUERIES))
-    (1.0, 19)
+    (1.0, 20)
     """
     faithful, correct = [], []
     for q, _, span in queries:
@@ -82,10 +91,13 @@ ROWS = (("BM25", 8, 32, "bm25"), ("dense (LSA, r = 32)", 8, 32, "dense"),
 @lru_cache(maxsize=None)
 def stage_table(rows=ROWS):
     """{row name: (recall@1, recall@3, recall@10, MRR)} on the labelled questions."""
-    table = {}
+    table, pipes = {}, {}
     for name, overlap, r, stage in rows:
-        ranks = stage_ranks(Pipeline(DOCS, overlap=overlap, r=r), stage)
-        table[name] = tuple(recall_at_k(ranks, k) for k in (1, 3, 10)) + (mrr(ranks),)
+        if (overlap, r) not in pipes:  # one index per configuration, shared by its stages
+            pipes[overlap, r] = Pipeline(DOCS, overlap=overlap, r=r)
+        run, qrels = run_and_qrels(pipes[overlap, r], stage)
+        recalls = tuple(answer_recall_at_k(run, qrels, k) for k in (1, 3, 10))
+        table[name] = recalls + (mrr(run, qrels),)
     return table
 
 

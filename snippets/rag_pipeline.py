@@ -1,10 +1,11 @@
 """The retrieval half of a RAG pipeline over a small corpus: chunking, hybrid retrieval, re-ranking.
 
 Follows: retrieve-then-generate (Lewis et al., NeurIPS 2020): chunk the documents with overlap,
-retrieve with BM25 and a dense encoder fused by reciprocal rank fusion (Cormack et al., 2009),
-and re-rank the top candidates with a scorer that reads query and chunk together (the role of
-a BERT cross-encoder, Nogueira & Cho, 2019). The prompt, the answer and its citation check are
-in snippets/rag_prompt.py.
+retrieve with BM25 (Q58's snippets/bm25.py) and a dense encoder (snippets/rag_retrieval.py),
+fuse the two rankings by reciprocal rank fusion (Cormack et al., 2009; Q58's
+snippets/hybrid_retrieval.py), and re-rank the top candidates with a scorer that reads query
+and chunk together (the role of a BERT cross-encoder, Nogueira & Cho, 2019). The prompt, the
+answer and its citation check are in snippets/rag_prompt.py.
 Simplifications: whitespace tokens stand in for model tokens; the re-ranker is two hand-made
 cross features (weighted query-term coverage and term proximity), not a trained model.
 """
@@ -14,7 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from snippets.rag_retrieval import BM25, TrigramLSA, ranking, rrf, terms
+from snippets.bm25 import BM25
+from snippets.hybrid_retrieval import reciprocal_rank_fusion
+from snippets.rag_retrieval import TrigramLSA, ranking, terms
 
 
 @dataclass(frozen=True)
@@ -97,22 +100,26 @@ class Pipeline:
 
     def __init__(self, docs, size=30, overlap=8, top_n=10, r=32):
         self.chunks = [c for d, t in docs.items() for c in chunk_document(d, t, size, overlap)]
-        self.bm25 = BM25([terms(c.text) for c in self.chunks])
+        # Q58's BM25 over the chunks' terms (its own tokenizer then drops one-character terms)
+        self.bm25 = BM25([" ".join(terms(c.text)) for c in self.chunks])
         self.encoder = TrigramLSA([c.text for c in self.chunks], r=r)
         self.E = self.encoder.encode([c.text for c in self.chunks])  # (chunks, r)
         self.top_n = top_n
+        self.stem_idf = {}  # stem -> the largest BM25 idf among the corpus terms that share it
+        for u, j in self.bm25.vocab.items():
+            self.stem_idf[stem(u)] = max(self.stem_idf.get(stem(u), 0.0), float(self.bm25.idf[j]))
 
     def weight(self, t):
-        """A query term's weight: the largest idf among corpus terms sharing its stem."""
-        return max((self.bm25.idf(u) for u in self.bm25.df if stem(u) == stem(t)), default=0.0)
+        """A query term's weight for the re-ranker: the idf of its stem, 0 if it is nowhere."""
+        return self.stem_idf.get(stem(t), 0.0)
 
     def retrieve(self, query, stage="rerank"):
         """Chunks ranked best first by the given stage. -> list of Chunk"""
-        bm = ranking(self.bm25.scores(terms(query)))
+        bm = ranking(self.bm25.scores(" ".join(terms(query))))
         dense = ranking(self.E @ self.encoder.encode([query])[0])
         order = {"bm25": bm, "dense": dense}.get(stage)
-        if order is None:
-            order = rrf([bm, dense])  # hybrid
+        if order is None:  # hybrid; a tie in RRF goes to the BM25 list's order
+            order = np.array(reciprocal_rank_fusion([bm.tolist(), dense.tolist()]))
             if stage == "rerank":  # re-score only the top_n: the cross scorer is the costly step
                 head = order[:self.top_n]
                 s = [rerank_score(query, self.chunks[i].text, self.weight) for i in head]

@@ -4,13 +4,20 @@ import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
 
-from snippets.ivfpq import IVFPQ, clustered_data, exact_search, knn_recall, recall_curve, rerank_exact
+from snippets.ivfpq import (IVFPQ, clustered_data, exact_search, knn_recall, recall_curve,
+                            rerank_exact, smallest_k)
 from snippets.ivfpq_plots import NPROBES, demo_curves
 
 
 @pytest.fixture(scope="module")
 def data():
-    return clustered_data(3000, 40, 16, n_clusters=30, spread=1.0, seed=3)
+    return clustered_data(2000, 40, 16, n_clusters=30, spread=1.0, seed=3)
+
+
+@pytest.fixture(scope="module")
+def flat_index(data):
+    x, _ = data
+    return IVFPQ(nlist=32).train(x).add(x)
 
 
 @pytest.fixture(scope="module")
@@ -28,12 +35,19 @@ def test_clustered_data_is_seeded_and_shaped():
 
 
 @pytest.mark.parametrize("k", [1, 5])
-def test_exact_search_matches_sklearn(data, k):
-    from sklearn.neighbors import NearestNeighbors
+def test_exact_search_matches_scipy_kdtree(data, k):
+    from scipy.spatial import cKDTree
 
     x, q = data
-    ref = NearestNeighbors(n_neighbors=k, algorithm="brute").fit(x).kneighbors(q)[1]
-    assert knn_recall(exact_search(x, q, k), ref) == 1.0
+    ref = cKDTree(x.astype(np.float64)).query(q.astype(np.float64), k=k)[1].reshape(len(q), k)
+    assert_array_equal(exact_search(x, q, k), ref)
+
+
+@pytest.mark.parametrize("n,k", [(0, 3), (1, 1), (5, 3), (50, 10), (50, 50), (50, 80)])
+def test_smallest_k_equals_a_stable_full_sort(n, k):
+    rng = np.random.default_rng(n + k)
+    d = rng.integers(0, 6, size=n).astype(float)  # many ties, some at the boundary
+    assert_array_equal(smallest_k(d, k), np.argsort(d, kind="stable")[:k])
 
 
 def test_knn_recall_hand_cases():
@@ -50,18 +64,19 @@ def test_every_vector_sits_in_exactly_one_list(data, pq_index):
     assert all(codes.shape[1] == 4 and codes.dtype == np.uint8 for _, codes in pq_index.lists)
 
 
-def test_ivf_flat_probing_every_list_is_exact_search(data):
+def test_ivf_flat_probing_every_list_is_exact_search(data, flat_index):
     x, q = data
-    index = IVFPQ(nlist=32).train(x).add(x)
-    ids, scanned = index.search(q, 10, nprobe=32)
+    ids, scanned = flat_index.search(q, 10, nprobe=32)
     assert_array_equal(ids, exact_search(x, q, 10))
     assert (scanned == len(x)).all()
 
 
-def test_ivf_flat_recall_never_falls_with_nprobe(data):
+def test_ivf_flat_recall_never_falls_with_nprobe(data, flat_index):
     # more lists = a superset of candidates ranked by exact distances
     x, q = data
-    recalls, fractions = recall_curve(IVFPQ(nlist=32).train(x).add(x), x, q, 10, [1, 2, 4, 8, 32])
+    recalls, fractions = recall_curve(flat_index, x, q, 10, [1, 2, 4, 8, 32])
+    assert recalls == recall_curve(flat_index, x, q, 10, [1, 2, 4, 8, 32],
+                                   truth=exact_search(x, q, 10))[0]  # a given truth is the same
     assert all(a <= b for a, b in zip(recalls, recalls[1:]))
     assert all(a < b for a, b in zip(fractions, fractions[1:]))
     assert recalls[0] < 0.9 and recalls[-1] == 1.0
@@ -85,7 +100,7 @@ def test_search_pads_with_minus_one_when_too_few_vectors_are_scanned():
 
 def test_rerank_exact_is_exact_search_over_the_shortlist(data):
     x, q = data
-    shortlist = np.tile(np.arange(0, 3000, 7), (len(q), 1))
+    shortlist = np.tile(np.arange(0, len(x), 7), (len(q), 1))
     ref = shortlist[0][exact_search(x[shortlist[0]], q, 5)]
     assert_array_equal(rerank_exact(x, q, shortlist, 5), ref)
 

@@ -8,7 +8,7 @@ import pytest
 from numpy.testing import assert_allclose
 from scipy import stats
 
-from snippets.rag_budget import ASSUMED, CONFIGS, budget, compute_ms
+from snippets.rag_budget import ASSUMED, CONFIGS, budget, compute_ms, partial_result_loss
 from snippets.rag_latency import (cached_mean, cached_quantile, fanout_mean, fanout_quantile,
                                   hedge_extra_load,
                                   hedged_cdf, hedged_fanout_quantile, lognormal_cdf,
@@ -186,3 +186,15 @@ def test_table_and_comparisons_quoted_in_q43():
 
 def test_assumed_rate_is_forty_percent_of_h100_peak():
     assert round(ASSUMED["flops_per_s"] / 989e12, 2) == 0.40
+
+
+def test_partial_result_loss_by_simulation_and_quoted_in_q43(rng):
+    # neighbours on uniformly random shards; shard 0 is skipped
+    shards = rng.integers(100, size=(100_000, 10))
+    lost = (shards == 0)
+    mean_loss, p_any = partial_result_loss(10, 100)
+    assert_allclose(lost.mean(), mean_loss, atol=1e-3)
+    assert_allclose(lost.any(axis=1).mean(), p_any, atol=3e-3)
+    assert round(100 * mean_loss) == 1 and round(100 * p_any, 1) == 9.6
+    assert partial_result_loss(10, 100, skipped=0) == (0.0, 0.0)
+    assert partial_result_loss(10, 1) == (1.0, 1.0)  # the only shard skipped: everything lost

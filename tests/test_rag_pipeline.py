@@ -99,6 +99,29 @@ def pipe():
     return Pipeline(DOCS)
 
 
+def test_stages_are_q58s_bm25_and_rrf_over_the_pipelines_terms(pipe):
+    # the pipeline re-implements neither BM25 nor RRF: check the composition from outside
+    from snippets.bm25 import BM25
+    from snippets.hybrid_retrieval import reciprocal_rank_fusion
+    from snippets.rag_retrieval import terms
+
+    bm25 = BM25([" ".join(terms(c.text)) for c in pipe.chunks])
+    for q, _, _ in QUERIES[:8]:
+        bm = np.argsort(-bm25.scores(" ".join(terms(q))), kind="stable")
+        dense = np.argsort(-(pipe.E @ pipe.encoder.encode([q])[0]), kind="stable")
+        assert [c.cid for c in pipe.retrieve(q, "bm25")] == [pipe.chunks[i].cid for i in bm]
+        fused = reciprocal_rank_fusion([bm.tolist(), dense.tolist()])
+        assert [c.cid for c in pipe.retrieve(q, "hybrid")] == [pipe.chunks[i].cid for i in fused]
+
+
+def test_rerank_weight_is_the_largest_idf_among_terms_sharing_the_stem(pipe):
+    vocab = pipe.bm25.vocab
+    for t in ("retension", "rotate", "ks", "4012", "zzzz"):
+        naive = max((pipe.bm25.idf[j] for u, j in vocab.items() if stem(u) == stem(t)), default=0.0)
+        assert pipe.weight(t) == pytest.approx(naive, abs=0)
+    assert pipe.weight("zzzz") == 0.0 and pipe.weight("retension") > 0  # retention shares "reten"
+
+
 @pytest.mark.parametrize("stage", ["bm25", "dense", "hybrid", "rerank"])
 def test_every_stage_returns_a_permutation_of_the_chunks(pipe, stage):
     got = pipe.retrieve("how long are snapshots kept", stage)

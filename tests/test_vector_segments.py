@@ -67,6 +67,10 @@ def test_post_filtering_deletes_loses_results_like_a_filter(filled):
     c.delete(range(0, 500, 2))  # half the rows are dead
     sizes = [len(c.search(q, 10, k_prime=10)) for q in rng.normal(size=(200, 16))]
     assert np.mean(sizes) == pytest.approx(5.0, abs=0.5)
+    assert round(float(np.mean(sizes)), 1) == 5.2  # the value Q78 quotes
+    from snippets.filtered_search import expected_postfilter_results
+
+    assert expected_postfilter_results(10, 10, 0.5) == pytest.approx(5.0)  # the binomial mean
     assert all(len(c.search(q, 10)) == 10 for q in rng.normal(size=(20, 16)))
 
 

@@ -2,12 +2,13 @@
 
 A mask M (T_q, T_k) of booleans says which keys each query may attend to (True = allowed);
 attention adds -inf to the scores where M is False before the softmax. Encoder-only models
-(BERT) use a bidirectional mask, decoder-only models (GPT) a causal one, prefix LMs a mix of the
-two, and encoder-decoder models (T5, BART) add cross-attention from decoder to encoder states.
+(BERT) use a bidirectional mask, decoder-only models (GPT) a causal one, prefix LMs a mix of
+the two, and encoder-decoder models (T5, BART) add cross-attention from decoder to encoder
+states.
 
-Follows: the masking patterns of Raffel et al. (2020), figure 3 (fully visible, causal, causal
-with prefix) and the self-attention masks of Dong et al. (2019); scaled dot-product attention
-of Vaswani et al. (2017).
+Follows: the masking patterns of Raffel et al. (2020), figure 3 (fully visible, causal,
+causal with prefix) and the self-attention masks of Dong et al. (2019); scaled dot-product
+attention of Vaswani et al. (2017).
 
 Simplifications: one sequence, one head; padding only at the end (right padding); masks are
 dense (T_q, T_k) arrays rather than fused into a kernel.
@@ -19,7 +20,8 @@ import numpy as np
 
 
 def key_padding(T: int, valid_len: int | None = None) -> np.ndarray:
-    """Which of T key positions hold real tokens: -> (T,) bool, True for the first valid_len.
+    """Which of T key positions hold real tokens: -> (T,) bool,
+    True for the first valid_len.
 
     >>> key_padding(4, valid_len=3)
     array([ True,  True,  True, False])
@@ -62,8 +64,10 @@ def prefix_lm_mask(T: int, prefix_len: int) -> np.ndarray:
     return causal_mask(T) | (np.arange(T) < prefix_len)[None, :]
 
 
-def cross_attention_mask(T_dec: int, T_enc: int, enc_valid_len: int | None = None) -> np.ndarray:
-    """Decoder queries over encoder keys: -> (T_dec, T_enc) bool; only encoder padding is hidden.
+def cross_attention_mask(T_dec: int, T_enc: int,
+                         enc_valid_len: int | None = None) -> np.ndarray:
+    """Decoder queries over encoder keys: -> (T_dec, T_enc) bool;
+    only encoder padding is hidden.
 
     >>> cross_attention_mask(2, 4, enc_valid_len=3).astype(int)
     array([[1, 1, 1, 0],
@@ -75,7 +79,8 @@ def cross_attention_mask(T_dec: int, T_enc: int, enc_valid_len: int | None = Non
 
 def masked_attention(q: np.ndarray, k: np.ndarray, v: np.ndarray, mask: np.ndarray):
     """softmax(q k^T / sqrt(d_k) + log M) v: q (T_q, d_k), k (T_k, d_k), v (T_k, d_v), mask
-    (T_q, T_k) -> (out (T_q, d_v), weights (T_q, T_k)). A query with no allowed key gets zeros.
+    (T_q, T_k) -> (out (T_q, d_v), weights (T_q, T_k)).
+    A query with no allowed key gets zeros.
 
     >>> rng = np.random.default_rng(0)
     >>> x = rng.normal(size=(3, 4))

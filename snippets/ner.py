@@ -1,14 +1,16 @@
-"""Named entities as token tags: BIO and BIOES <-> spans, and span-level precision/recall/F1.
+"""Named entities as token tags: BIO and BIOES <-> spans,
+and span-level precision/recall/F1.
 
 A span is (start, end, type) over token positions, end exclusive: "New York" at tokens 2-3
 is (2, 4, "LOC").
 Follows: the IOB chunk encoding of Ramshaw & Marcus (1995) in its BIO (IOB2) form and the
 BIOES (BILOU) form of Ratinov & Roth (2009); the CoNLL exact-match span metric of Tjong Kim
-Sang & De Meulder (2003). B/I/O tags (IOB2, and the IOB1 of the original CoNLL-2003 files) are
-read with the chunk rules of the `conlleval` script: an I- tag that does not continue a span of
-its type opens a new one.
+Sang & De Meulder (2003). B/I/O tags (IOB2, and the IOB1 of the original CoNLL-2003 files)
+are read with the chunk rules of the `conlleval` script: an I- tag that does not continue a
+span of its type opens a new one.
 Simplifications: flat (non-nested) entities; one sentence at a time. conlleval has no S- tag
-(BIOES output is converted to BIO before scoring with it); here an E- or S- tag closes its span.
+(BIOES output is converted to BIO before scoring with it); here an E- or S- tag closes its
+span.
 """
 
 
@@ -42,7 +44,8 @@ def tags_to_spans(tags):
     for i, tag in enumerate(list(tags) + ["O"]):  # a sentinel O closes the last span
         prefix, typ = _split(tag)
         # A span ends before i if: it was closed by E/S, or the tag does not continue it.
-        if start is not None and (prev in ("E", "S") or prefix in ("B", "S", "O") or typ != kind):
+        if start is not None and (prev in ("E", "S") or prefix in ("B", "S", "O")
+                                  or typ != kind):
             spans.append((start, i, kind))
             start = None
         # subtle: I-X with no open X span starts one (conlleval), as does E-X: not dropped
@@ -61,7 +64,8 @@ def spans_to_tags(spans, T, scheme="BIO"):
     tags = ["O"] * T
     for start, end, typ in sorted(spans):
         if any(t != "O" for t in tags[start:end]):
-            raise ValueError(f"span {(start, end, typ)} overlaps another: flat tags cannot nest")
+            raise ValueError(f"span {(start, end, typ)} overlaps another: "
+                             "flat tags cannot nest")
         tags[start:end] = [f"B-{typ}"] + [f"I-{typ}"] * (end - start - 1)
         if scheme == "BIOES":  # single-token spans become S-, a span's last token E-
             tags[end - 1] = f"S-{typ}" if end - start == 1 else f"E-{typ}"
@@ -102,5 +106,6 @@ def token_accuracy(gold, pred):
     >>> token_accuracy([["B-PER", "I-PER", "O"]], [["B-PER", "O", "O"]])
     0.6666666666666666
     """
-    pairs = [(a, b) for g, p in zip(gold, pred, strict=True) for a, b in zip(g, p, strict=True)]
+    pairs = [(a, b) for g, p in zip(gold, pred, strict=True)
+             for a, b in zip(g, p, strict=True)]
     return sum(a == b for a, b in pairs) / len(pairs)

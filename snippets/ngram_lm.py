@@ -1,14 +1,17 @@
-"""An add-k n-gram language model: chain-rule sequence probability and autoregressive sampling.
+"""An add-k n-gram language model: chain-rule sequence probability
+and autoregressive sampling.
 
-The model factorises a sentence as P(w_1..w_T, </s>) = prod_t P(w_t | w_{t-n+1..t-1}), the chain
-rule with the history truncated to n - 1 tokens, and generates text by sampling one token at a
-time from that conditional and appending it to the history until it draws the end token.
+The model factorises a sentence as P(w_1..w_T, </s>) = prod_t P(w_t | w_{t-n+1..t-1}), the
+chain rule with the history truncated to n - 1 tokens, and generates text by sampling one
+token at a time from that conditional and appending it to the history until it draws the end
+token.
 
 Follows: the chain-rule factorisation of a language model (Bengio et al., 2003, eq. 1) and
 additive (add-k) smoothing as surveyed by Chen and Goodman (1996).
 
-Simplifications: whitespace tokens; add-k instead of interpolated Kneser-Ney; no unknown-word
-token (every word of a scored sentence must be in the training vocabulary); counts in a dict.
+Simplifications: whitespace tokens; add-k instead of interpolated Kneser-Ney; no
+unknown-word token (every word of a scored sentence must be in the training vocabulary);
+counts in a dict.
 """
 
 from __future__ import annotations
@@ -42,7 +45,8 @@ class NGramLM:
 
     def __init__(self, sentences, n: int = 2, k: float = 0.1):
         if n < 1 or k <= 0:
-            raise ValueError("need n >= 1 and k > 0 (k = 0 gives unseen events probability 0)")
+            raise ValueError("need n >= 1 and k > 0 "
+                             "(k = 0 gives unseen events probability 0)")
         self.n, self.k = n, k
         # Targets are the words plus </s>; <s> only ever appears as history.
         self.vocab = sorted({w for s in sentences for w in s.split()} | {EOS})
@@ -58,10 +62,12 @@ class NGramLM:
         """P(. | last n-1 tokens of context): context (list of str) -> (V,) summing to 1.
 
         >>> lm = NGramLM(CORPUS, n=2, k=0.1)
-        >>> round(float(lm.next_token_probs(["the"])[lm.index["cat"]]), 4)  # (4 + 0.1) / (9 + 1.1)
+        >>> p = lm.next_token_probs(["the"])
+        >>> round(float(p[lm.index["cat"]]), 4)  # (4 + 0.1) / (9 + 1.1)
         0.4059
         """
-        # subtle: a short context is left-padded with <s>, exactly as training sentences were.
+        # subtle: a short context is left-padded with <s>, exactly as training
+        # sentences were.
         padded = [BOS] * (self.n - 1) + list(context)
         history = tuple(padded[len(padded) - self.n + 1:]) if self.n > 1 else ()
         c = self.counts.get(history, np.zeros(len(self.vocab)))

@@ -7,12 +7,12 @@ Follows: the roofline bound (Williams et al., 2009) applied to decoding as in Po
 (2023); speculative sampling (Leviathan et al., 2023); iteration-level batching (Yu et al.,
 2022).
 Simplifications: every sequence in a batch holds the same number of cached tokens; datasheet
-peaks, perfect tensor parallelism and free communication, so throughputs are upper bounds and
-costs lower bounds for the batch assumed; costs charge decode steps only, not prefill; INT4
-applies to every weight, embeddings and output head included (checkpoints often keep those two
-matrices in 16 bits), and the whole input embedding table is counted as read every step
-(1.5% of the bf16 bytes; a step gathers only B rows); the acceptance rate is assumed, not
-measured, and i.i.d. across positions; attention FLOPs and kernel launches are ignored.
+peaks, perfect tensor parallelism and free communication, so throughputs are upper bounds
+and costs lower bounds for the batch assumed; costs charge decode steps only, not prefill;
+INT4 applies to every weight, embeddings and output head included (checkpoints often keep
+those two matrices in 16 bits), and the whole input embedding table is counted as read every
+step (1.5% of the bf16 bytes; a step gathers only B rows); the acceptance rate is assumed,
+not measured, and i.i.d. across positions; attention FLOPs and kernel launches are ignored.
 """
 
 from dataclasses import dataclass
@@ -46,7 +46,8 @@ class Point:
 
 def serving_point(name, batch=None, w=BF16, kv=BF16, model=LLAMA3_70B, n_gpus=N_GPUS,
                   occupancy=1.0):
-    """Decode with `batch` sequences (None: as many as fit); occupancy = share of slots emitting.
+    """Decode with `batch` sequences (None: as many as fit);
+    occupancy = share of slots emitting.
 
     >>> p = serving_point("bf16, batch 1", batch=1)
     >>> round(p.tpot * 1e3, 2), round(p.usd_per_m, 2)
@@ -88,7 +89,8 @@ def draft_batch(w=INT4, kv=FP8, draft=LLAMA3_8B, n_gpus=N_GPUS):
 
 def speculative_point(name, batch=None, w=INT4, kv=FP8, draft=LLAMA3_8B, alpha=ALPHA,
                       gamma=GAMMA, n_gpus=N_GPUS):
-    """Speculative decoding: gamma draft steps + one verification emit E[tokens] per sequence.
+    """Speculative decoding: gamma draft steps + one verification emit E[tokens]
+    per sequence.
 
     batch=None: as many sequences as fit beside the draft (draft_batch).
     >>> p = speculative_point("spec", batch=1, kv=BF16)
@@ -105,7 +107,8 @@ def speculative_point(name, batch=None, w=INT4, kv=FP8, draft=LLAMA3_8B, alpha=A
 
 
 def static_occupancy(batch, n=800, seed=0):
-    """Share of batch slots that emit a token under static batching (Q16's saturated workload).
+    """Share of batch slots that emit a token under static batching
+    (Q16's saturated workload).
 
     >>> round(static_occupancy(80), 3)
     0.527
@@ -136,7 +139,8 @@ def scenario():
 
 
 def plot_scenario():
-    """Figure: time per output token and $ per million tokens for each row of the scenario."""
+    """Figure: time per output token and $ per million tokens
+    for each row of the scenario."""
     import matplotlib.pyplot as plt
 
     rows = scenario()[::-1]  # first row on top

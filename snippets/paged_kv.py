@@ -55,7 +55,8 @@ class BlockAllocator:
     def can_append(self, seq, n: int = 1) -> bool:
         """Whether `n` more tokens of `seq` fit in the free blocks."""
         length, bs = self.lengths.get(seq, 0), self.block_size
-        return int(blocks_needed(length + n, bs) - blocks_needed(length, bs)) <= self.num_free
+        return int(blocks_needed(length + n, bs)
+                   - blocks_needed(length, bs)) <= self.num_free
 
     def append(self, seq, n: int = 1) -> None:
         """Store `n` more tokens of `seq`; take a block when the last is full."""
@@ -74,7 +75,8 @@ class BlockAllocator:
 
     def waste(self) -> int:
         """Allocated but unfilled slots: only in each sequence's last block."""
-        return sum(len(t) * self.block_size - self.lengths[s] for s, t in self.block_tables.items())
+        return sum(len(t) * self.block_size - self.lengths[s]
+                   for s, t in self.block_tables.items())
 
 
 def reserved_slots(lengths, block_size=None, max_len=None):

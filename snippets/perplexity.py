@@ -1,9 +1,10 @@
-"""Perplexity from token log-probabilities, its normalisations, and sliding-window evaluation.
+"""Perplexity from token log-probabilities, its normalisations,
+and sliding-window evaluation.
 
-Follows: Jelinek et al. (1977) for perplexity as 2^(entropy); the bits-per-byte normalisation
-used to compare models with different tokenizers (Gao et al., 2020, The Pile); the strided
-sliding-window evaluation of fixed-context models described in the Hugging Face Transformers
-documentation ("Perplexity of fixed-length models").
+Follows: Jelinek et al. (1977) for perplexity as 2^(entropy); the bits-per-byte
+normalisation used to compare models with different tokenizers (Gao et al., 2020, The Pile);
+the strided sliding-window evaluation of fixed-context models described in the Hugging Face
+Transformers documentation ("Perplexity of fixed-length models").
 
 Simplifications: log-probabilities are natural logs supplied by the caller (no model here);
 a text's byte count is its UTF-8 length.
@@ -42,7 +43,8 @@ def cross_entropy(p, q):
 def normalised_perplexity(total_logprob, n_units):
     """exp(-total / n_units): per-token, per-word or per-character perplexity of one text.
 
-    The same total log-likelihood divided by a different unit count gives a different number.
+    The same total log-likelihood divided by a different unit count
+    gives a different number.
 
     >>> round(normalised_perplexity(-30.0, 10), 4)
     20.0855

@@ -1,12 +1,13 @@
-"""A corpus with one planted polysemous word, its static vector as a mix of its senses, and the
-context vectors of its occurrences (the input to sense induction).
+"""A corpus with one planted polysemous word, its static vector as a mix of its senses, and
+the context vectors of its occurrences (the input to sense induction).
 
-Follows: Arora et al. (2018), "Linear Algebraic Structure of Word Senses, with Applications to
-Polysemy": a static vector lies close to a weighted sum of its sense vectors, the more frequent
-sense weighing more; Schütze (1998) for an occurrence's context vector as the centroid of its
-context words' vectors; static vectors from PPMI + SVD as in snippets/analogies.py.
-Simplifications: a generated corpus; 'lender' and 'riverside' are monosemous stand-ins for the
-two senses of 'bank', which real corpora do not provide.
+Follows: Arora et al. (2018), "Linear Algebraic Structure of Word Senses, with Applications
+to Polysemy": a static vector lies close to a weighted sum of its sense vectors, the more
+frequent sense weighing more; Schütze (1998) for an occurrence's context vector as the
+centroid of its context words' vectors; static vectors from PPMI + SVD as in
+snippets/analogies.py.
+Simplifications: a generated corpus; 'lender' and 'riverside' are monosemous stand-ins for
+the two senses of 'bank', which real corpora do not provide.
 """
 
 import numpy as np
@@ -14,7 +15,8 @@ import numpy as np
 from snippets.analogies import cooccurrence, ppmi, svd_embed
 
 TOPICS = {
-    "finance": ["money", "loan", "account", "deposit", "interest", "cash", "credit", "branch"],
+    "finance": ["money", "loan", "account", "deposit",
+                "interest", "cash", "credit", "branch"],
     "river": ["water", "fishing", "muddy", "boat", "stream", "grass", "flood", "willow"],
     "music": ["guitar", "song", "band", "concert", "melody", "drum", "stage", "chord"],
     "sport": ["goal", "team", "match", "coach", "league", "score", "pitch", "referee"],
@@ -29,7 +31,8 @@ def polysemy_corpus(n_sentences, p_finance, rng, n_topic=3, n_shared=3):
     """Sentences 'target + n_topic topic words + n_shared shared words'; 'bank' takes the
     finance sense with probability p_finance, else the river sense.
 
-    -> (sentences: list of int arrays, vocab: list of str, senses: (n_bank,) 0 finance, 1 river).
+    -> (sentences: list of int arrays, vocab: list of str,
+        senses: (n_bank,) 0 finance, 1 river).
 
     >>> sents, vocab, senses = polysemy_corpus(20, 0.7, np.random.default_rng(0))
     >>> len(vocab), len(sents), int(senses.size) == sum(int(s[0] == 0) for s in sents)
@@ -86,8 +89,9 @@ def sense_mixture(W, word, senses):
 
 
 def plot_prototypes():
-    """Figure: the context vectors of 'bank' (p_finance = 0.7) in 2-D (PCA), by planted sense,
-    with the two induced prototypes and the single prototype (the mean of all contexts)."""
+    """Figure: the context vectors of 'bank' (p_finance = 0.7) in 2-D (PCA), by planted
+    sense, with the two induced prototypes and the single prototype (the mean of all
+    contexts)."""
     import matplotlib.pyplot as plt
 
     from snippets.sense_induction import induce_senses

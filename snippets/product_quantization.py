@@ -24,7 +24,8 @@ def sq_dists(x, c):
     d2 = x @ (-2.0 * c.T)
     d2 += (x * x).sum(1)[:, None]
     d2 += (c * c).sum(1)[None, :]
-    return np.maximum(d2, 0.0, out=d2)  # subtle: rounding can make the expansion slightly negative
+    # subtle: rounding can make the expansion slightly negative
+    return np.maximum(d2, 0.0, out=d2)
 
 
 def kmeans(x, k, n_iter=20, seed=0):
@@ -42,9 +43,11 @@ def kmeans(x, k, n_iter=20, seed=0):
         score += (c * c).sum(1)  # ||c||^2 - 2 x.c: the assignment; ||x||^2 cannot change it
         a = score.argmin(1)
         counts = np.bincount(a, minlength=k)
-        sums = np.stack([np.bincount(a, weights=x[:, j], minlength=k) for j in range(x.shape[1])], 1)
+        sums = np.stack([np.bincount(a, weights=x[:, j], minlength=k)
+                         for j in range(x.shape[1])], 1)
         filled = counts > 0  # subtle: an empty cluster keeps its old centroid
-        c[filled] = sums[filled] / counts[filled, None]  # update step: the mean of each cluster
+        # update step: the mean of each cluster
+        c[filled] = sums[filled] / counts[filled, None]
     return c, sq_dists(x, c).argmin(1)
 
 
@@ -89,8 +92,8 @@ def pq_decode(codes, codebooks):
 
 
 def adc_table(q, codebooks):
-    """Squared distances from each query sub-vector to each sub-centroid. q: (d,) -> (m, k*);
-    a stack of queries q: (w, d) gives one table per query, (w, m, k*).
+    """Squared distances from each query sub-vector to each sub-centroid.
+    q: (d,) -> (m, k*); a stack of queries q: (w, d) gives one table per query, (w, m, k*).
 
     >>> cb = np.array([[[0.0], [1.0]], [[0.0], [5.0]]])
     >>> adc_table(np.array([1.0, 1.0]), cb)
@@ -113,7 +116,8 @@ def adc_distances(table, codes):
 
 
 def pq_relative_error(x, codebooks):
-    """Mean squared reconstruction error over mean squared norm: E||x - x_hat||^2 / E||x||^2.
+    """Mean squared reconstruction error over mean squared norm:
+    E||x - x_hat||^2 / E||x||^2.
 
     >>> cb = np.array([[[0.0], [1.0]], [[0.0], [5.0]]])
     >>> float(pq_relative_error(np.array([[1.0, 5.0]]), cb))

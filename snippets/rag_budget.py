@@ -17,8 +17,10 @@ ASSUMED = dict(
     embed_ms=5.0,  # query-encoder service call, mostly network and queueing
     shard_median_ms=10.0, shard_sigma=0.5,  # log-normal shard latency
     n_shards=100,
-    reranker_params=110e6, pair_tokens=256, n_candidates=50,  # BERT-base-sized cross-encoder
-    generator_params=8e9, chunk_tokens=256, fixed_prompt_tokens=500,  # instructions + question
+    reranker_params=110e6,  # BERT-base-sized cross-encoder
+    pair_tokens=256, n_candidates=50,
+    generator_params=8e9, chunk_tokens=256,
+    fixed_prompt_tokens=500,  # instructions + question
     flops_per_s=400e12,  # effective: about 40% of an H100's 989 dense BF16 TFLOP/s
 )
 
@@ -45,7 +47,8 @@ def budget(n_chunks, rerank, hedge=False, a=ASSUMED):
         ann = fanout_quantile(0.99, S, med, sig)
     stages = {"embed query": a["embed_ms"], "ANN search (p99)": ann}
     if rerank:
-        stages["re-rank"] = compute_ms(a["reranker_params"], a["n_candidates"] * a["pair_tokens"],
+        stages["re-rank"] = compute_ms(a["reranker_params"],
+                                       a["n_candidates"] * a["pair_tokens"],
                                        a["flops_per_s"])
     prompt = a["fixed_prompt_tokens"] + n_chunks * a["chunk_tokens"]
     stages["prefill (TTFT)"] = compute_ms(a["generator_params"], prompt, a["flops_per_s"])
@@ -53,9 +56,11 @@ def budget(n_chunks, rerank, hedge=False, a=ASSUMED):
 
 
 def partial_result_loss(k, S, skipped=1):
-    """Skipping `skipped` of S id-sharded shards: (expected recall@k lost, P(a query loses any)).
+    """Skipping `skipped` of S id-sharded shards:
+    (expected recall@k lost, P(a query loses any)).
 
-    Each true neighbour lives on a skipped shard with probability skipped / S, independently.
+    Each true neighbour lives on a skipped shard with probability skipped / S,
+    independently.
 
     >>> [round(v, 3) for v in partial_result_loss(10, 100)]
     [0.01, 0.096]
@@ -76,13 +81,14 @@ def plot_budget():
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6.4, 3.2))
-    hatches = {"embed query": "", "ANN search (p99)": "//", "re-rank": "xx", "prefill (TTFT)": ".."}
+    hatches = {"embed query": "", "ANN search (p99)": "//", "re-rank": "xx",
+               "prefill (TTFT)": ".."}
     names = list(CONFIGS)
     for row, name in enumerate(names):
         left = 0.0
         for stage, ms in budget(**CONFIGS[name]).items():
-            ax.barh(row, ms, left=left, color="white", edgecolor="black", hatch=hatches[stage],
-                    label=stage)
+            ax.barh(row, ms, left=left, color="white", edgecolor="black",
+                    hatch=hatches[stage], label=stage)
             left += ms
         ax.text(left + 3, row, f"{left:.0f} ms", va="center", fontsize=8)
     handles = dict(zip(*reversed(ax.get_legend_handles_labels())))  # one handle per stage
@@ -95,7 +101,8 @@ def plot_budget():
 
 
 def plot_fanout_p99():
-    """Figure: request p99 against the number of shards, analytic curves and seeded simulation."""
+    """Figure: request p99 against the number of shards,
+    analytic curves and seeded simulation."""
     import matplotlib.pyplot as plt
     import numpy as np
 
@@ -109,10 +116,11 @@ def plot_fanout_p99():
     fig, ax = plt.subplots(figsize=(6.4, 3.6))
     ax.semilogx(S_line, [fanout_quantile(0.99, S, med, sig) for S in S_line], "k-",
                 label="request p99, analytic $F^{-1}(0.99^{1/S})$")
-    ax.semilogx(S_line, [hedged_fanout_quantile(0.99, S, h, med, sig) for S in S_line], "k--",
-                label=f"hedged at the shard p95 ({h:.1f} ms), analytic")
+    ax.semilogx(S_line, [hedged_fanout_quantile(0.99, S, h, med, sig) for S in S_line],
+                "k--", label=f"hedged at the shard p95 ({h:.1f} ms), analytic")
     sims = [np.quantile(simulate_fanout(S, 20_000, med, sig, rng), 0.99) for S in S_sim]
-    sims_h = [np.quantile(simulate_fanout(S, 20_000, med, sig, rng, h=h), 0.99) for S in S_sim]
+    sims_h = [np.quantile(simulate_fanout(S, 20_000, med, sig, rng, h=h), 0.99)
+              for S in S_sim]
     ax.plot(S_sim, sims, "ko", mfc="white", label="simulation (20,000 requests)")
     ax.plot(S_sim, sims_h, "ks", mfc="white", label="simulation, hedged")
     ax.axhline(lognormal_quantile(0.99, med, sig), color="gray", ls=":",

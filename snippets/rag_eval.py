@@ -1,12 +1,12 @@
 """Evaluation of the RAG pipeline stage by stage: retrieval on labelled questions, and a
 citation (faithfulness) check of the generated answers.
 
-Follows: answer-span relevance and top-k retrieval accuracy of Karpukhin et al. (2020): a chunk
-is relevant if it contains the question's answer span, and a question counts as retrieved at k
-if one of the top k chunks is relevant; the per-query reciprocal rank is Q58's
-snippets/retrieval_metrics.py. For generation, the RAGAS idea (Es et al., 2024) of scoring
-faithfulness as whether the retrieved context supports each claim, here checked by exact
-containment because the stand-in generator quotes its source.
+Follows: answer-span relevance and top-k retrieval accuracy of Karpukhin et al. (2020): a
+chunk is relevant if it contains the question's answer span, and a question counts as
+retrieved at k if one of the top k chunks is relevant; the per-query reciprocal rank is
+Q58's snippets/retrieval_metrics.py. For generation, the RAGAS idea (Es et al., 2024) of
+scoring faithfulness as whether the retrieved context supports each claim, here checked by
+exact containment because the stand-in generator quotes its source.
 Simplifications: one gold span per question; no LLM judge; 26 questions, so one question is
 3.8 points of recall.
 """
@@ -26,7 +26,8 @@ def run_and_qrels(pipe, stage, queries=QUERIES):
     that contain its gold span; none if chunking cut the span). -> (run, qrels)
 
     >>> run, qrels = run_and_qrels(Pipeline(DOCS), "bm25", QUERIES[:1])
-    >>> sorted(qrels["What does error KS-4012 mean?"]), run["What does error KS-4012 mean?"][0]
+    >>> q = "What does error KS-4012 mean?"
+    >>> sorted(qrels[q]), run[q][0]
     (['err-4012#0'], 'err-4012#0')
     """
     run = {q: [c.cid for c in pipe.retrieve(q, stage)] for q, _, _ in queries}
@@ -35,19 +36,22 @@ def run_and_qrels(pipe, stage, queries=QUERIES):
 
 
 def answer_recall_at_k(run, qrels, k):
-    """Share of questions with a relevant chunk in the top k: DPR's top-k retrieval accuracy.
+    """Share of questions with a relevant chunk in the top k:
+    DPR's top-k retrieval accuracy.
 
-    Not Q58's recall@k, the share of the relevant chunks retrieved: with overlap a span can lie
-    in two chunks, and either one answers the question.
+    Not Q58's recall@k, the share of the relevant chunks retrieved: with overlap a span can
+    lie in two chunks, and either one answers the question.
 
-    >>> answer_recall_at_k({"q1": ["a", "b"], "q2": ["c", "d"]}, {"q1": {"b", "x"}, "q2": set()}, 2)
+    >>> run = {"q1": ["a", "b"], "q2": ["c", "d"]}
+    >>> answer_recall_at_k(run, {"q1": {"b", "x"}, "q2": set()}, 2)
     0.5
     """
     return float(np.mean([reciprocal_rank(run[q], rel, k) > 0 for q, rel in qrels.items()]))
 
 
 def mrr(run, qrels):
-    """Mean reciprocal rank of the first relevant chunk (Q58's reciprocal_rank); a miss is 0.
+    """Mean reciprocal rank of the first relevant chunk (Q58's reciprocal_rank);
+    a miss is 0.
 
     >>> mrr({"q1": ["a", "b"], "q2": ["c", "d"]}, {"q1": {"b"}, "q2": {"c"}})
     0.75
@@ -68,7 +72,8 @@ def first_hit_ranks(run, qrels):
 def answer_report(pipe, queries=QUERIES, n_sources=3):
     """Generate from the top n_sources chunks and check every answer's citations.
 
-    Returns (fraction of answers with no citation problem, fraction containing the gold span).
+    Returns (fraction of answers with no citation problem,
+    fraction containing the gold span).
 
     >>> faithful, correct = answer_report(Pipeline(DOCS))
     >>> faithful, round(correct * len(QUERIES))

@@ -1,4 +1,5 @@
-"""Latency of a RAG request: the tail of a fan-out to S shards, hedging, caching, and a budget.
+"""Latency of a RAG request: the tail of a fan-out to S shards,
+hedging, caching, and a budget.
 
 Follows: Dean & Barroso, "The Tail at Scale", CACM 56(2), 2013. A request that
 waits for all of S shards with i.i.d. latencies of CDF F finishes by t with
@@ -37,7 +38,8 @@ def lognormal_quantile(p, median, sigma):
 
 
 def shard_quantile_needed(p, S):
-    """Per-shard quantile that the slowest of S shards must meet for a request p-quantile: p**(1/S).
+    """Per-shard quantile that the slowest of S shards must meet for a request p-quantile:
+    p**(1/S).
 
     >>> round(shard_quantile_needed(0.99, 100), 6)
     0.9999
@@ -66,7 +68,8 @@ def fanout_quantile(p, S, median, sigma):
 def fanout_mean(S, median, sigma, n_grid=20_000):
     """Mean of the max of S shard latencies: the integral of 1 - F(t)**S over t >= 0.
 
-    >>> round(fanout_mean(1, median=10.0, sigma=0.5), 2)  # log-normal mean: median * e^(s^2/2)
+    >>> m = fanout_mean(1, median=10.0, sigma=0.5)  # log-normal mean: median * e^(s^2/2)
+    >>> round(m, 2)
     11.33
     """
     t = np.linspace(0.0, lognormal_quantile(1 - 1e-12, median, sigma), n_grid)
@@ -76,7 +79,8 @@ def fanout_mean(S, median, sigma, n_grid=20_000):
 
 
 def hedged_cdf(t, h, median, sigma):
-    """CDF of a shard call hedged after h: first answer of the original and a copy sent at h.
+    """CDF of a shard call hedged after h: first answer of the original
+    and a copy sent at h.
 
     >>> hedged_cdf(5.0, h=20.0, median=10.0, sigma=0.5) == lognormal_cdf(5.0, 10.0, 0.5)
     True
@@ -90,7 +94,8 @@ def hedged_cdf(t, h, median, sigma):
 def hedged_fanout_quantile(p, S, h, median, sigma):
     """p-quantile of the max of S hedged shard calls, by bisection on hedged_cdf(t)**S = p.
 
-    >>> round(hedged_fanout_quantile(0.99, 1, h=1e9, median=10.0, sigma=0.5), 1)  # never hedges
+    >>> q = hedged_fanout_quantile(0.99, 1, h=1e9, median=10.0, sigma=0.5)  # never hedges
+    >>> round(q, 1)
     32.0
     """
     target = shard_quantile_needed(p, S)
@@ -111,7 +116,8 @@ def hedge_extra_load(h, median, sigma):
 
 
 def simulate_fanout(S, n_requests, median, sigma, rng, h=None):
-    """Seeded Monte Carlo: request latency = max over S shards (each hedged after h if given).
+    """Seeded Monte Carlo: request latency = max over S shards
+    (each hedged after h if given).
 
     >>> simulate_fanout(3, 4, 10.0, 0.5, np.random.default_rng(0)).shape
     (4,)
@@ -119,7 +125,8 @@ def simulate_fanout(S, n_requests, median, sigma, rng, h=None):
     x = rng.lognormal(math.log(median), sigma, size=(n_requests, S))  # (requests, shards)
     if h is not None:
         copy = h + rng.lognormal(math.log(median), sigma, size=x.shape)
-        x = np.where(x > h, np.minimum(x, copy), x)  # the copy only exists once h has passed
+        # the copy only exists once h has passed
+        x = np.where(x > h, np.minimum(x, copy), x)
     return x.max(axis=1)
 
 

@@ -1,11 +1,13 @@
-"""The retrieval half of a RAG pipeline over a small corpus: chunking, hybrid retrieval, re-ranking.
+"""The retrieval half of a RAG pipeline over a small corpus:
+chunking, hybrid retrieval, re-ranking.
 
-Follows: retrieve-then-generate (Lewis et al., NeurIPS 2020): chunk the documents with overlap,
-retrieve with BM25 (Q58's snippets/bm25.py) and a dense encoder (snippets/rag_retrieval.py),
-fuse the two rankings by reciprocal rank fusion (Cormack et al., 2009; Q58's
-snippets/hybrid_retrieval.py), and re-rank the top candidates with a scorer that reads query
-and chunk together (the role of a BERT cross-encoder, Nogueira & Cho, 2019). The prompt, the
-answer and its citation check are in snippets/rag_prompt.py.
+Follows: retrieve-then-generate (Lewis et al., NeurIPS 2020): chunk the documents with
+overlap, retrieve with BM25 (Q58's snippets/bm25.py) and a dense encoder
+(snippets/rag_retrieval.py), fuse the two rankings by reciprocal rank fusion (Cormack
+et al., 2009; Q58's snippets/hybrid_retrieval.py), and re-rank the top candidates with a
+scorer that reads query and chunk together (the role of a BERT cross-encoder,
+Nogueira & Cho, 2019). The prompt, the answer and its citation check are in
+snippets/rag_prompt.py.
 Simplifications: whitespace tokens stand in for model tokens; the re-ranker is two hand-made
 cross features (weighted query-term coverage and term proximity), not a trained model.
 """
@@ -28,7 +30,8 @@ class Chunk:
 
 
 def chunk_spans(n_tokens, size, overlap):
-    """Token windows [start, end) of `size` that overlap by `overlap` and cover all n tokens.
+    """Token windows [start, end) of `size` that overlap by `overlap`
+    and cover all n tokens.
 
     >>> chunk_spans(10, size=4, overlap=1)
     [(0, 4), (3, 7), (6, 10)]
@@ -67,7 +70,8 @@ def rerank_score(query, text, weight):
 
     >>> w = {"audit": 2.0, "logs": 1.0}.get
     >>> near, far = "audit logs kept", "logs kept by the audit team"
-    >>> round(rerank_score("audit logs", near, w), 3), round(rerank_score("audit logs", far, w), 3)
+    >>> q = "audit logs"
+    >>> round(rerank_score(q, near, w), 3), round(rerank_score(q, far, w), 3)
     (1.5, 1.333)
     """
     q = {stem(t): weight(t) or 0.0 for t in terms(query)}
@@ -90,27 +94,34 @@ def rerank_score(query, text, weight):
 
 
 class Pipeline:
-    """Chunk, index and retrieve: retrieve(q, stage) with stage in bm25, dense, hybrid, rerank.
+    """Chunk, index and retrieve: retrieve(q, stage)
+    with stage in bm25, dense, hybrid, rerank.
 
-    >>> docs = {"keys": "API keys are rotated every 90 days.", "backup": "Snapshots kept 35 days."}
+    >>> docs = {"keys": "API keys are rotated every 90 days.",
+    ...         "backup": "Snapshots kept 35 days."}
     >>> pipe = Pipeline(docs, size=4, overlap=1)
     >>> [c.cid for c in pipe.chunks], pipe.retrieve("how long are snapshots kept")[0].cid
     (['keys#0', 'keys#1', 'backup#0'], 'backup#0')
     """
 
     def __init__(self, docs, size=30, overlap=8, top_n=10, r=32):
-        self.chunks = [c for d, t in docs.items() for c in chunk_document(d, t, size, overlap)]
-        # Q58's BM25 over the chunks' terms (its own tokenizer then drops one-character terms)
+        self.chunks = [c for d, t in docs.items()
+                       for c in chunk_document(d, t, size, overlap)]
+        # Q58's BM25 over the chunks' terms (its own tokenizer then drops
+        # one-character terms)
         self.bm25 = BM25([" ".join(terms(c.text)) for c in self.chunks])
         self.encoder = TrigramLSA([c.text for c in self.chunks], r=r)
         self.E = self.encoder.encode([c.text for c in self.chunks])  # (chunks, r)
         self.top_n = top_n
-        self.stem_idf = {}  # stem -> the largest BM25 idf among the corpus terms that share it
+        # stem -> the largest BM25 idf among the corpus terms that share it
+        self.stem_idf = {}
         for u, j in self.bm25.vocab.items():
-            self.stem_idf[stem(u)] = max(self.stem_idf.get(stem(u), 0.0), float(self.bm25.idf[j]))
+            self.stem_idf[stem(u)] = max(self.stem_idf.get(stem(u), 0.0),
+                                         float(self.bm25.idf[j]))
 
     def weight(self, t):
-        """A query term's weight for the re-ranker: the idf of its stem, 0 if it is nowhere."""
+        """A query term's weight for the re-ranker: the idf of its stem,
+        0 if it is nowhere."""
         return self.stem_idf.get(stem(t), 0.0)
 
     def retrieve(self, query, stage="rerank"):
@@ -120,7 +131,8 @@ class Pipeline:
         order = {"bm25": bm, "dense": dense}.get(stage)
         if order is None:  # hybrid; a tie in RRF goes to the BM25 list's order
             order = np.array(reciprocal_rank_fusion([bm.tolist(), dense.tolist()]))
-            if stage == "rerank":  # re-score only the top_n: the cross scorer is the costly step
+            # re-score only the top_n: the cross scorer is the costly step
+            if stage == "rerank":
                 head = order[:self.top_n]
                 s = [rerank_score(query, self.chunks[i].text, self.weight) for i in head]
                 order = np.concatenate([head[ranking(s)], order[self.top_n:]])

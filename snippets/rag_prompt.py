@@ -1,10 +1,10 @@
-"""The generation half of the RAG pipeline: numbered sources in the prompt, an answer that cites
-them, and a check that every citation is faithful.
+"""The generation half of the RAG pipeline: numbered sources in the prompt, an answer that
+cites them, and a check that every citation is faithful.
 
 Follows: grounded answering with citations of retrieved passages (Lewis et al., 2020; the
-numbered-source format that citation benchmarks such as ALCE, Gao et al., 2023, evaluate), and
-the faithfulness criterion of RAGAS (Es et al., 2024): each claim must be supported by the
-context it cites.
+numbered-source format that citation benchmarks such as ALCE, Gao et al., 2023, evaluate),
+and the faithfulness criterion of RAGAS (Es et al., 2024): each claim must be supported by
+the context it cites.
 Simplifications: no LLM: the stand-in generator quotes the source sentence that shares the
 most query stems and cites it, so support is checked by exact containment; an LLM answer
 paraphrases, and needs an entailment model or an LLM judge for the same check.
@@ -25,7 +25,8 @@ def assemble_prompt(question, chunks, n_sources=3):
     ('[1] (keys#0) Keys last 90 days.', [1])
     """
     sources = dict(enumerate(chunks[:n_sources], start=1))
-    lines = ["Answer using only the numbered sources. After each claim cite its source as [n].",
+    lines = ["Answer using only the numbered sources. "
+             "After each claim cite its source as [n].",
              "If the sources do not contain the answer, say that you do not know.", ""]
     lines += [f"[{n}] ({c.cid}) {c.text}" for n, c in sources.items()]
     lines += ["", f"Question: {question}", "Answer:"]
@@ -35,14 +36,16 @@ def assemble_prompt(question, chunks, n_sources=3):
 def extractive_answer(question, sources):
     """Stand-in generator: the source sentence covering most query stems, with its citation.
 
-    >>> src = {1: Chunk("a#0", "a", "Snapshots run nightly. Snapshots are kept for 35 days.")}
+    >>> text = "Snapshots run nightly. Snapshots are kept for 35 days."
+    >>> src = {1: Chunk("a#0", "a", text)}
     >>> extractive_answer("how long are snapshots kept", src)
     'Snapshots are kept for 35 days. [1]'
     """
     q = {stem(t) for t in terms(question)}
+    # ties: best source, first
     scored = [(len(q & {stem(t) for t in terms(sent)}), -n, -i, sent.strip(), n)
               for n, c in sources.items()
-              for i, sent in enumerate(re.split(r"(?<=\.)\s+", c.text))]  # ties: best source, first
+              for i, sent in enumerate(re.split(r"(?<=\.)\s+", c.text))]
     best = max(scored, default=None)
     return f"{best[3]} [{best[4]}]" if best and best[0] else "I do not know."
 

@@ -1,15 +1,18 @@
-"""The toy dense side of the RAG pipeline, and the tokenizer that both of its retrievers share.
+"""The toy dense side of the RAG pipeline,
+and the tokenizer that both of its retrievers share.
 
 BM25 and reciprocal rank fusion are not re-implemented here: the pipeline uses Q58's
 snippets/bm25.py (Robertson & Zaragoza, 2009, with Lucene's idf) over the terms below, and
 Q58's snippets/hybrid_retrieval.py for reciprocal rank fusion (Cormack, Clarke & Buettcher,
 SIGIR 2009). This module holds what is specific to the pipeline.
-Follows: latent semantic analysis (Deerwester et al., 1990) over hashed character trigrams as a
-stand-in for a dual encoder (Karpukhin et al., 2020): a truncated SVD of the chunk-by-trigram
-matrix maps every text to r dimensions, so, like a learned encoder, it matches related
-spellings and keeps too little capacity for rare exact strings such as error codes.
-Simplifications: the LSA knows sub-words, not meaning, and is fitted on the chunks it searches;
-its numbers depend on r (the tests pin r = 32 and show r = 64). No stemming, a tiny stop list.
+Follows: latent semantic analysis (Deerwester et al., 1990) over hashed character trigrams
+as a stand-in for a dual encoder (Karpukhin et al., 2020): a truncated SVD of the
+chunk-by-trigram matrix maps every text to r dimensions, so, like a learned encoder, it
+matches related spellings and keeps too little capacity for rare exact strings such as error
+codes.
+Simplifications: the LSA knows sub-words, not meaning, and is fitted on the chunks it
+searches; its numbers depend on r (the tests pin r = 32 and show r = 64). No stemming, a
+tiny stop list.
 """
 
 import re
@@ -17,8 +20,8 @@ import zlib
 
 import numpy as np
 
-STOP = frozenset("a an and are as at be by do does for from how i in is it of on or the to what "
-                 "when where which who why with".split())
+STOP = frozenset("a an and are as at be by do does for from how i in is it of on or the to "
+                 "what when where which who why with".split())
 
 
 def terms(text):
@@ -41,13 +44,15 @@ def hashed_trigram_embedding(text, dim=2048):
     for t in terms(text):
         padded = f"#{t}#"
         for i in range(len(padded) - 2):
-            v[zlib.crc32(padded[i:i + 3].encode()) % dim] += 1.0  # subtle: hash() varies per run
+            # subtle: hash() varies per run
+            v[zlib.crc32(padded[i:i + 3].encode()) % dim] += 1.0
     norm = np.linalg.norm(v)
     return v / norm if norm else v
 
 
 class TrigramLSA:
-    """Dense r-dimensional encoder: trigram vectors projected on the top r right singular vectors.
+    """Dense r-dimensional encoder: trigram vectors projected on the top r
+    right singular vectors.
 
     >>> enc = TrigramLSA(["rotate the keys", "keys are rotated", "snapshots kept"], r=2)
     >>> z = enc.encode(["rotating keys"])
@@ -64,7 +69,8 @@ class TrigramLSA:
         """Unit-length r-dimensional vectors. -> (len(texts), r)"""
         Z = np.stack([hashed_trigram_embedding(t, self.dim) for t in texts]) @ self.P
         norms = np.linalg.norm(Z, axis=1, keepdims=True)
-        return Z / np.where(norms > 0, norms, 1.0)  # subtle: a text with no trigrams stays 0
+        # subtle: a text with no trigrams stays 0
+        return Z / np.where(norms > 0, norms, 1.0)
 
 
 def ranking(scores):

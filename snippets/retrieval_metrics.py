@@ -1,8 +1,8 @@
 """Offline retrieval metrics: precision@k, recall@k, reciprocal rank (MRR) and nDCG@k.
 
-A run maps each query id to its ranked list of document ids (best first); qrels map each query
-id to its judged documents, either a set (binary relevance) or a dict doc -> grade (grade > 0
-is relevant). Every function scores one query; `evaluate` averages over queries.
+A run maps each query id to its ranked list of document ids (best first); qrels map each
+query id to its judged documents, either a set (binary relevance) or a dict doc -> grade
+(grade > 0 is relevant). Every function scores one query; `evaluate` averages over queries.
 
 Follows: Järvelin and Kekäläinen (2002) for cumulated gain (DCG, nDCG), with the discount
 1 / log2(rank + 1) and linear gain used by trec_eval and scikit-learn's `ndcg_score`.

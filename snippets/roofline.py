@@ -1,14 +1,15 @@
 """Roofline model of LLM inference: prefill is compute-bound, decode is bandwidth-bound.
 
 Follows: Williams, Waterman and Patterson, "Roofline: An Insightful Visual Performance Model
-for Multicore Architectures" (CACM 2009): attainable FLOP/s = min(peak, bandwidth x intensity);
-Pope et al., "Efficiently Scaling Transformer Inference" (MLSys 2023) for the cost of prefill
-and decode; Kaplan et al. (2020) for about 2N forward FLOPs per token of an N-parameter model.
+for Multicore Architectures" (CACM 2009):
+attainable FLOP/s = min(peak, bandwidth x intensity); Pope et al., "Efficiently Scaling
+Transformer Inference" (MLSys 2023) for the cost of prefill and decode; Kaplan et al. (2020)
+for about 2N forward FLOPs per token of an N-parameter model.
 
 Simplifications: a dense decoder costs 2N FLOPs per token (attention-score FLOPs, embeddings
-and element-wise work ignored); weights are read from HBM once per forward pass and reused by
-the whole batch; KV-cache reads are optional extra bytes; peaks are datasheet numbers, which
-real kernels do not reach; n-way tensor parallelism multiplies both roofs by n and
+and element-wise work ignored); weights are read from HBM once per forward pass and reused
+by the whole batch; KV-cache reads are optional extra bytes; peaks are datasheet numbers,
+which real kernels do not reach; n-way tensor parallelism multiplies both roofs by n and
 communication is free. Every time here is therefore a lower bound.
 """
 
@@ -27,9 +28,11 @@ class GPU:
     memory: float  # HBM bytes, the datasheet's nominal "80GB" read as 80e9
 
 
-# NVIDIA A100 datasheet, A100 80GB SXM: BF16 312 TFLOPS dense (624 with sparsity), 2,039 GB/s.
+# NVIDIA A100 datasheet, A100 80GB SXM:
+# BF16 312 TFLOPS dense (624 with sparsity), 2,039 GB/s.
 A100_80GB_SXM = GPU("A100 80GB SXM", 312e12, 2.039e12, 80e9)
-# NVIDIA H100 datasheet, H100 SXM: BF16 1,979 TFLOPS *with sparsity*, so 989 dense; 3.35 TB/s.
+# NVIDIA H100 datasheet, H100 SXM:
+# BF16 1,979 TFLOPS *with sparsity*, so 989 dense; 3.35 TB/s.
 H100_SXM = GPU("H100 SXM", 989e12, 3.35e12, 80e9)
 BYTES_PER_PARAM = {"fp16": 2.0, "int8": 1.0, "int4": 0.5}
 
@@ -93,11 +96,13 @@ def decode_tokens_per_second(n_params, bytes_per_param, gpu, batch=1, kv_bytes_p
     >>> round(decode_tokens_per_second(7e9, 0.5, A100_80GB_SXM), 1)  # 7B in int4, batch 1
     582.6
     """
-    return batch / decode_step_time(n_params, bytes_per_param, gpu, batch, kv_bytes_per_seq, n_gpus)
+    return batch / decode_step_time(n_params, bytes_per_param, gpu, batch, kv_bytes_per_seq,
+                                     n_gpus)
 
 
 def prefill_time(n_params, n_tokens, bytes_per_param, gpu, n_gpus=1):
-    """Lower bound (s) on processing an n_tokens prompt in one pass: max(2 N T / P, N b / W).
+    """Lower bound (s) on processing an n_tokens prompt in one pass:
+    max(2 N T / P, N b / W).
 
     >>> round(prefill_time(7e9, 2048, 2.0, A100_80GB_SXM) * 1e3, 1)  # ms
     91.9
@@ -126,7 +131,8 @@ def critical_batch(gpu, bytes_per_param, n_params=1.0,
 
 
 def plot_roofline():
-    """Figure: the A100 and H100 rooflines with decode and prefill of an fp16 model marked."""
+    """Figure: the A100 and H100 rooflines
+    with decode and prefill of an fp16 model marked."""
     import matplotlib.pyplot as plt
 
     intensity = np.logspace(-0.5, 4, 200)
@@ -148,7 +154,8 @@ def plot_roofline():
 
 
 def plot_tokens_per_second():
-    """Figure: batch-1 decode tokens/s on one H100 against model size, by weight precision."""
+    """Figure: batch-1 decode tokens/s on one H100 against model size,
+    by weight precision."""
     import matplotlib.pyplot as plt
 
     marked = np.array([7e9, 13e9, 70e9])
@@ -158,8 +165,10 @@ def plot_tokens_per_second():
     for (prec, b), ls, marker in zip(BYTES_PER_PARAM.items(), ("-", "--", ":"), "osD"):
         tps = np.array([decode_tokens_per_second(n, b, H100_SXM) for n in sizes])
         fits = marked * b <= H100_SXM.memory  # hollow marker: the weights need a second GPU
-        ax.loglog(sizes / 1e9, tps, "k", ls=ls, marker=marker, markevery=list(idx[fits]), label=prec)
-        ax.plot(marked[~fits] / 1e9, tps[idx[~fits]], "k", marker=marker, ls="", fillstyle="none")
+        ax.loglog(sizes / 1e9, tps, "k", ls=ls, marker=marker, markevery=list(idx[fits]),
+                  label=prec)
+        ax.plot(marked[~fits] / 1e9, tps[idx[~fits]], "k", marker=marker, ls="",
+                fillstyle="none")
     ax.set_xticks([1, 2, 5, 7, 13, 30, 70], labels=["1", "2", "5", "7", "13", "30", "70"])
     ax.set_xlabel("parameters (billions)")
     ax.set_ylabel("tokens/s upper bound (batch 1)")

@@ -1,5 +1,6 @@
-"""Multi-prototype word-sense induction: cluster the context vectors of a word's occurrences,
-choose the number of senses by silhouette, and score the clusters against planted senses.
+"""Multi-prototype word-sense induction: cluster the context vectors of a word's
+occurrences, choose the number of senses by silhouette, and score the clusters against
+planted senses.
 
 Follows: Schütze (1998) and Reisinger and Mooney (2010): represent each occurrence by its
 context, cluster the occurrences, keep one prototype (centroid) per cluster; Lloyd's k-means
@@ -13,7 +14,8 @@ import numpy as np
 
 
 def kmeans(X, k, rng, n_init=5, iters=100):
-    """Lloyd's k-means, k-means++ seeds, best of n_init runs. X: (n, d) -> labels (n,), C (k, d).
+    """Lloyd's k-means, k-means++ seeds, best of n_init runs.
+    X: (n, d) -> labels (n,), C (k, d).
 
     >>> X = np.array([[0.0, 0.0], [0.0, 1.0], [10.0, 0.0], [10.0, 1.0]])
     >>> labels, C = kmeans(X, 2, np.random.default_rng(0))
@@ -45,7 +47,8 @@ def silhouette(X, labels):
     """Mean silhouette (b - a) / max(a, b): a = mean distance to the own cluster, b = to the
     nearest other cluster. Needs 2 <= k < n; a point alone in its cluster scores 0.
 
-    >>> round(silhouette(np.array([[0.0], [1.0], [10.0], [11.0]]), np.array([0, 0, 1, 1])), 4)
+    >>> X, labels = np.array([[0.0], [1.0], [10.0], [11.0]]), np.array([0, 0, 1, 1])
+    >>> round(silhouette(X, labels), 4)
     0.8997
     """
     X, labels = np.asarray(X, dtype=float), np.asarray(labels)
@@ -65,11 +68,13 @@ def silhouette(X, labels):
 
 
 def induce_senses(X, rng, ks=range(2, 6)):
-    """Cluster occurrence contexts X: (n, d) for each k in ks; keep the k with the best silhouette.
+    """Cluster occurrence contexts X: (n, d) for each k in ks;
+    keep the k with the best silhouette.
 
     -> (k, labels (n,), prototypes (k, d), {k: silhouette}).
 
-    >>> X = np.array([[0.0, 0.0], [0.1, 0.0], [5.0, 5.0], [5.1, 5.0], [9.0, 0.0], [9.1, 0.0]])
+    >>> X = np.array([[0.0, 0.0], [0.1, 0.0], [5.0, 5.0], [5.1, 5.0],
+    ...               [9.0, 0.0], [9.1, 0.0]])
     >>> k, labels, P, scores = induce_senses(X, np.random.default_rng(0), ks=[2, 3])
     >>> k, sorted(scores)
     (3, [2, 3])
@@ -96,9 +101,11 @@ def adjusted_rand_index(a, b):
     def pairs(x):
         return (x * (x - 1) / 2).sum()
 
-    index, ra, rb, total = pairs(N), pairs(N.sum(1)), pairs(N.sum(0)), pairs(np.array(len(a)))
+    index, ra, rb, total = (pairs(N), pairs(N.sum(1)), pairs(N.sum(0)),
+                            pairs(np.array(len(a))))
     expected = ra * rb / total
-    if ra == rb == expected:  # subtle: both labelings trivial (one cluster, or all singletons)
+    # subtle: both labelings trivial (one cluster, or all singletons)
+    if ra == rb == expected:
         return 1.0
     return float((index - expected) / ((ra + rb) / 2 - expected))
 
@@ -110,4 +117,5 @@ def purity(true, pred):
     (0.75, 1.0)
     """
     true, pred = np.asarray(true), np.asarray(pred)
-    return float(sum(np.bincount(true[pred == c]).max() for c in np.unique(pred)) / len(true))
+    return float(sum(np.bincount(true[pred == c]).max() for c in np.unique(pred))
+                 / len(true))

@@ -1,14 +1,15 @@
-"""Sentiment: a lexicon scorer with negation scope and "but" contrast, and a learned baseline.
+"""Sentiment: a lexicon scorer with negation scope and "but" contrast,
+and a learned baseline.
 
-Lexicon scorer: sum the prior polarity of each word, after two rules. Negation multiplies the
-valence of words in its scope by a scalar (-0.74 in VADER's implementation, Hutto & Gilbert,
-2014: "not good" is less negative than "bad"); the scope runs to the next punctuation mark or
-"but" (the punctuation rule of Das & Chen, 2001, used by Pang, Lee & Vaithyanathan, 2002), or,
-alternatively, over a fixed window of words (VADER negates a word with a negator among the three
-tokens before it). Contrast: words before "but" count x0.5 and words
-after it x1.5 (the weights of VADER's implementation).
-Learned baseline: bag-of-words logistic regression, with or without NOT_ marking of the words
-in a negation scope (Das & Chen, 2001; Pang et al., 2002).
+Lexicon scorer: sum the prior polarity of each word, after two rules. Negation multiplies
+the valence of words in its scope by a scalar (-0.74 in VADER's implementation,
+Hutto & Gilbert, 2014: "not good" is less negative than "bad"); the scope runs to the next
+punctuation mark or "but" (the punctuation rule of Das & Chen, 2001, used by
+Pang, Lee & Vaithyanathan, 2002), or, alternatively, over a fixed window of words (VADER
+negates a word with a negator among the three tokens before it). Contrast: words before
+"but" count x0.5 and words after it x1.5 (the weights of VADER's implementation).
+Learned baseline: bag-of-words logistic regression, with or without NOT_ marking of the
+words in a negation scope (Das & Chen, 2001; Pang et al., 2002).
 Simplifications: a 20-word hand-made lexicon (valences on a -3..+3 scale chosen here, not
 VADER's); no intensifiers, capitals, emoticons or sentence splitting; only the first "but".
 """
@@ -47,7 +48,8 @@ def negation_scope(tokens, mode="punct", window=3):
     mode "punct": from the negator to the next punctuation mark or "but"; mode "window":
     the `window` tokens after the negator; mode None: no negation handling.
 
-    >>> negation_scope(tokens=["not", "a", "good", "film", ",", "but", "fun"]).astype(int).tolist()
+    >>> scope = negation_scope(tokens=["not", "a", "good", "film", ",", "but", "fun"])
+    >>> scope.astype(int).tolist()
     [0, 1, 1, 1, 0, 0, 0]
     """
     scope, left = np.zeros(len(tokens), dtype=bool), 0
@@ -63,7 +65,8 @@ def negation_scope(tokens, mode="punct", window=3):
 
 
 def lexicon_contributions(tokens, negation="punct", window=3, neg_scalar=-0.74, but=True):
-    """Signed contribution of every token. tokens: T strings -> (T,) floats; their sum is the score.
+    """Signed contribution of every token. tokens: T strings -> (T,) floats;
+    their sum is the score.
 
     >>> lexicon_contributions(tokenize("not good but fun")).round(2).tolist()
     [0.0, -0.74, 0.0, 3.0]
@@ -99,12 +102,14 @@ CASES = [("The film was good.", 1),
 
 
 def lexicon_accuracy(cases=CASES, **options):
-    """Fraction of (text, label) cases the lexicon scorer gets right (a 0 score is wrong)."""
+    """Fraction of (text, label) cases the lexicon scorer gets right
+    (a 0 score is wrong)."""
     return sum(lexicon_label(t, **options) == y for t, y in cases) / len(cases)
 
 
 def mark_negation(tokens):
-    """Prefix NOT_ to every word in a negation scope (to the next punctuation mark or "but").
+    """Prefix NOT_ to every word in a negation scope
+    (to the next punctuation mark or "but").
 
     >>> mark_negation(["not", "good", ",", "fun"])
     ['not', 'NOT_good', ',', 'fun']
@@ -114,7 +119,8 @@ def mark_negation(tokens):
 
 
 def make_reviews():
-    """All 100 one-clause reviews "the NOUN was [not] ADJ" with their labels: (texts, (100,))."""
+    """All 100 one-clause reviews "the NOUN was [not] ADJ" with their labels:
+    (texts, (100,))."""
     nouns = ["film", "plot", "cast", "script", "ending"]
     adjs = {a: 1 for a in ["good", "great", "fun", "clever", "moving"]}
     adjs.update({a: -1 for a in ["bad", "dull", "boring", "weak", "silly"]})

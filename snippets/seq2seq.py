@@ -1,9 +1,10 @@
-"""A GRU encoder-decoder without attention: teacher forcing, free-running decoding, bottleneck.
+"""A GRU encoder-decoder without attention:
+teacher forcing, free-running decoding, bottleneck.
 
-The encoder reads x_1..x_S into hidden states and keeps only the last one, c = h_S. The decoder
-starts from c and models p(y_t | y_<t, c) = softmax(W_o s_t + b_o), where s_t is its own GRU state
-after reading y_{t-1}. Training feeds the gold y_{t-1} (teacher forcing); inference feeds the
-model's own previous output (free running, here greedy).
+The encoder reads x_1..x_S into hidden states and keeps only the last one, c = h_S. The
+decoder starts from c and models p(y_t | y_<t, c) = softmax(W_o s_t + b_o), where s_t is its
+own GRU state after reading y_{t-1}. Training feeds the gold y_{t-1} (teacher forcing);
+inference feeds the model's own previous output (free running, here greedy).
 
 Follows: the encoder-decoder of Sutskever et al. (2014) (decoder initialised from the final
 encoder state) with the gated recurrent unit of Cho et al. (2014), equations 5-8.
@@ -23,8 +24,8 @@ def _sigmoid(a):
     return 1.0 / (1.0 + np.exp(-a))
 
 
-def init_params(rng: np.random.Generator, V_src: int, V_tgt: int, d_e: int = 8, d_h: int = 16,
-                scale: float = 1.0) -> dict:
+def init_params(rng: np.random.Generator, V_src: int, V_tgt: int, d_e: int = 8,
+                d_h: int = 16, scale: float = 1.0) -> dict:
     """Seeded random weights: embeddings, two GRUs ('enc', 'dec') with entries of standard
     deviation scale / sqrt(fan_in), and the output layer.
 
@@ -34,10 +35,12 @@ def init_params(rng: np.random.Generator, V_src: int, V_tgt: int, d_e: int = 8, 
     """
     def gru(prefix):
         return {f"{prefix}_{name}": rng.normal(0, scale / np.sqrt(fan_in), shape)
-                for name, shape, fan_in in [("W_z", (d_h, d_e), d_e), ("U_z", (d_h, d_h), d_h),
-                                            ("W_r", (d_h, d_e), d_e), ("U_r", (d_h, d_h), d_h),
-                                            ("W", (d_h, d_e), d_e), ("U", (d_h, d_h), d_h)]}
-    return {"E_src": rng.normal(0, 1, (V_src, d_e)), "E_tgt": rng.normal(0, 1, (V_tgt, d_e)),
+                for name, shape, fan_in in [
+                    ("W_z", (d_h, d_e), d_e), ("U_z", (d_h, d_h), d_h),
+                    ("W_r", (d_h, d_e), d_e), ("U_r", (d_h, d_h), d_h),
+                    ("W", (d_h, d_e), d_e), ("U", (d_h, d_h), d_h)]}
+    return {"E_src": rng.normal(0, 1, (V_src, d_e)),
+            "E_tgt": rng.normal(0, 1, (V_tgt, d_e)),
             **gru("enc"), **gru("dec"),
             "W_o": rng.normal(0, 1 / np.sqrt(d_h), (V_tgt, d_h)), "b_o": np.zeros(V_tgt)}
 
@@ -57,7 +60,8 @@ def gru_step(p: dict, prefix: str, x: np.ndarray, h: np.ndarray) -> np.ndarray:
 
 
 def encode(p: dict, src) -> tuple[np.ndarray, np.ndarray]:
-    """Run the encoder: src (S,) ids -> all states H (S, d_h) and the context c = h_S (d_h,).
+    """Run the encoder: src (S,) ids -> all states H (S, d_h)
+    and the context c = h_S (d_h,).
 
     >>> p = init_params(np.random.default_rng(0), 5, 5)
     >>> H, c = encode(p, [2, 3, 4])
@@ -76,7 +80,8 @@ def encode(p: dict, src) -> tuple[np.ndarray, np.ndarray]:
 def decode_teacher_forced(p: dict, c: np.ndarray, y) -> np.ndarray:
     """Logits for every target position given the gold prefix: y (T,) -> (T, V_tgt).
 
-    Row t scores y_t after reading BOS, y_1..y_{t-1}: all T rows come from one pass over gold.
+    Row t scores y_t after reading BOS, y_1..y_{t-1}:
+    all T rows come from one pass over gold.
 
     >>> p = init_params(np.random.default_rng(0), 12, 8)
     >>> decode_teacher_forced(p, encode(p, [2, 3])[1], [4, 5, EOS]).shape
@@ -90,7 +95,8 @@ def decode_teacher_forced(p: dict, c: np.ndarray, y) -> np.ndarray:
     return logits
 
 
-def decode_greedy(p: dict, c: np.ndarray, max_len: int = 20) -> tuple[list[int], np.ndarray]:
+def decode_greedy(p: dict, c: np.ndarray,
+                  max_len: int = 20) -> tuple[list[int], np.ndarray]:
     """Free running: feed back argmax tokens until EOS -> (tokens incl. EOS, logits (T, V)).
 
     >>> p = init_params(np.random.default_rng(3), 12, 8)
@@ -109,7 +115,8 @@ def decode_greedy(p: dict, c: np.ndarray, max_len: int = 20) -> tuple[list[int],
 
 
 def sequence_nll(logits: np.ndarray, y) -> float:
-    """Teacher-forced training loss: -sum_t log softmax(logits_t)[y_t]; (T, V), (T,) -> float.
+    """Teacher-forced training loss: -sum_t log softmax(logits_t)[y_t];
+    (T, V), (T,) -> float.
 
     >>> round(sequence_nll(np.zeros((2, 4)), [1, 3]), 4)  # uniform over 4: 2 * log 4
     2.7726
@@ -119,7 +126,8 @@ def sequence_nll(logits: np.ndarray, y) -> float:
     return float(np.sum(log_z - logits[np.arange(len(y)), y]))
 
 
-def first_token_influence(p: dict, S: int, rng: np.random.Generator, trials: int = 20) -> float:
+def first_token_influence(p: dict, S: int, rng: np.random.Generator,
+                          trials: int = 20) -> float:
     """Mean ||c(x) - c(x')|| when only the first of S source tokens is changed.
 
     >>> p = init_params(np.random.default_rng(0), 12, 8)
@@ -143,7 +151,8 @@ def plot_bottleneck():
 
     lengths = [1, 2, 4, 8, 12, 16, 24, 32, 48]
     fig, ax = plt.subplots(figsize=(6.4, 3.6))
-    for scale, marker, ls in [(0.5, "o", "-"), (1.0, "s", "--"), (2.0, "^", "-."), (4.0, "D", ":")]:
+    for scale, marker, ls in [(0.5, "o", "-"), (1.0, "s", "--"), (2.0, "^", "-."),
+                              (4.0, "D", ":")]:
         p = init_params(np.random.default_rng(0), 12, 8, scale=scale)
         vals = [first_token_influence(p, S, np.random.default_rng(100)) for S in lengths]
         ax.semilogy(lengths, vals, marker=marker, linestyle=ls,

@@ -1,15 +1,17 @@
-"""Speculative sampling: a cheap draft model proposes, the target model verifies, output is exact.
+"""Speculative sampling: a cheap draft model proposes, the target model verifies,
+output is exact.
 
 Follows: Leviathan, Kalman and Matias, "Fast Inference from Transformers via Speculative
 Decoding" (ICML 2023), Algorithm 1 and Section 3; Chen et al., "Accelerating Large Language
-Model Decoding with Speculative Sampling" (2023). Notation as in Leviathan et al.: `p` is the
-target distribution, `q` the draft distribution, `gamma` the number of drafted tokens, `alpha`
-the expected acceptance rate, `c` the cost of one draft step relative to one target step.
+Model Decoding with Speculative Sampling" (2023). Notation as in Leviathan et al.: `p` is
+the target distribution, `q` the draft distribution, `gamma` the number of drafted tokens,
+`alpha` the expected acceptance rate, `c` the cost of one draft step relative to one target
+step.
 
 Simplifications: a model is any function `model(prefix) -> (V,) probabilities` over a small
 vocabulary (no logits, temperature or top-k: those only change p and q); the target's
-gamma + 1 forward passes are a Python loop here, where a real system runs them as one batched
-call; no KV cache, no batching of requests, no tree of drafts.
+gamma + 1 forward passes are a Python loop here, where a real system runs them as one
+batched call; no KV cache, no batching of requests, no tree of drafts.
 """
 
 from itertools import product
@@ -21,7 +23,8 @@ def acceptance_rate(p, q):
     """beta = sum_x min(p(x), q(x)): probability that one drafted token is accepted.
 
     p, q: (V,) -> float.
-    >>> round(acceptance_rate(np.array([0.5, 0.3, 0.15, 0.05]), np.array([0.4, 0.4, 0.1, 0.1])), 4)
+    >>> p, q = np.array([0.5, 0.3, 0.15, 0.05]), np.array([0.4, 0.4, 0.1, 0.1])
+    >>> round(acceptance_rate(p, q), 4)
     0.85
     """
     return float(np.minimum(p, q).sum())
@@ -72,7 +75,8 @@ def speculative_step(p_model, q_model, prefix, gamma, rng):
 
 
 def step_distribution(p_model, q_model, prefix, gamma, V):
-    """Exact distribution of the tokens one speculative step emits, by enumerating all drafts.
+    """Exact distribution of the tokens one speculative step emits,
+    by enumerating all drafts.
 
     prefix: tuple of ints -> dict {emitted token tuple: probability}.
     >>> p = lambda prefix: np.array([0.7, 0.3])
@@ -125,7 +129,8 @@ def walltime_speedup(alpha, gamma, c):
 
 
 def arithmetic_ops_factor(alpha, gamma, c_hat):
-    """Expected increase in total arithmetic: (1 - alpha)(gamma c_hat + gamma + 1) / (1 - alpha^(gamma+1)).
+    """Expected increase in total arithmetic:
+    (1 - alpha)(gamma c_hat + gamma + 1) / (1 - alpha^(gamma+1)).
 
     Leviathan et al., Theorem 3.11; c_hat = draft FLOPs per token / target FLOPs per token.
     >>> round(arithmetic_ops_factor(0.8, 5, 0.0), 2)

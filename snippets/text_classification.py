@@ -5,7 +5,8 @@ vectorised by `tfidf.TfidfModel`, classified by `logreg.LogisticRegression`, and
 `classification_metrics`. It compares three fixes-or-not for imbalance: none, class weights,
 and moving the decision threshold (tuned on a validation split, never on the test split).
 Follows: Elkan (2001) and Lipton, Elkan & Naryanaswamy (2014) for threshold moving.
-Simplifications: bag-of-words documents drawn from two fixed word distributions, not real text.
+Simplifications: bag-of-words documents drawn from two fixed word distributions,
+not real text.
 """
 
 import functools
@@ -102,7 +103,8 @@ def weighting_effect(seed=0, n=3000, pos_rate=0.05, C=1.0):
 
 
 def prior_shift_logit(pi_train, pi_new):
-    """Offset to add to a calibrated logit when the positive-class prior moves (Bayes' rule).
+    """Offset to add to a calibrated logit when the positive-class prior moves
+    (Bayes' rule).
 
     >>> round(prior_shift_logit(0.05, 0.15), 2)
     1.21

@@ -1,10 +1,10 @@
 """TF-IDF document vectors, written to agree with scikit-learn's `TfidfVectorizer`.
 
 Follows: Sparck Jones (1972) for inverse document frequency; Salton & Buckley (1988) for
-tf x idf weighting with cosine (L2) normalisation; the smoothed and sublinear variants exactly
-as scikit-learn defines them (Pedregosa et al., 2011).
-Simplifications: dense NumPy arrays instead of sparse matrices; unigrams only; no stop words,
-min_df/max_df or max_features.
+tf x idf weighting with cosine (L2) normalisation; the smoothed and sublinear variants
+exactly as scikit-learn defines them (Pedregosa et al., 2011).
+Simplifications: dense NumPy arrays instead of sparse matrices; unigrams only; no stop
+words, min_df/max_df or max_features.
 """
 
 import re
@@ -58,14 +58,16 @@ def idf(counts, smooth=True):
     df = (counts > 0).sum(axis=0)  # documents containing each term
     if smooth:
         return np.log((1 + n) / (1 + df)) + 1.0
-    # subtle: without smoothing a vocabulary term absent from the fitted docs divides by zero
+    # subtle: without smoothing a vocabulary term absent from the fitted docs
+    # divides by zero
     return np.log(n / df) + 1.0
 
 
 def tfidf(counts, idf_weights, sublinear=False, norm="l2"):
     """TF-IDF rows. counts: (n, V), idf_weights: (V,) -> (n, V).
 
-    sublinear replaces tf by 1 + ln(tf) for tf > 0; norm="l2" scales each row to unit length.
+    sublinear replaces tf by 1 + ln(tf) for tf > 0;
+    norm="l2" scales each row to unit length.
 
     >>> X = tfidf(np.array([[2, 0], [1, 1]]), np.array([1.0, 2.0]))
     >>> X.round(4).tolist()

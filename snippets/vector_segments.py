@@ -32,12 +32,14 @@ class Collection:
         self.tombstones = set()
 
     def upsert(self, ids, vectors):
-        """Write rows; an id that already exists is tombstoned first, so only the new row is live."""
+        """Write rows; an id that already exists is tombstoned first,
+        so only the new row is live."""
         live_now = set(self.live_ids())
         for i, v in zip(ids, np.asarray(vectors, dtype=float)):
             if i in live_now:
                 self._tombstone_rows(i)
-            self.growing_ids.append(i)  # visible to the next search, before any index rebuild
+            # visible to the next search, before any index rebuild
+            self.growing_ids.append(i)
             self.growing.append(v)
 
     def delete(self, ids):
@@ -71,8 +73,9 @@ class Collection:
         return len(self.tombstones) / n if n else 0.0
 
     def search(self, q, k, k_prime=None):
-        """Top-k live ids by inner product. Tombstones are masked before ranking (a pre-filter),
-        or, if k_prime is given, dropped from the top k_prime afterwards (a post-filter)."""
+        """Top-k live ids by inner product. Tombstones are masked before ranking
+        (a pre-filter), or, if k_prime is given, dropped from the top k_prime afterwards
+        (a post-filter)."""
         ids, vecs = self._rows()
         scores, live = vecs @ q, self._live_mask()
         if k_prime is None:
@@ -80,11 +83,13 @@ class Collection:
             order = np.argsort(-scores, kind="stable")[:min(k, int(live.sum()))]
         else:
             cand = np.argsort(-scores, kind="stable")[:k_prime]
-            order = cand[live[cand]][:k]  # subtle: deletes shrink the result like a filter does
+            # subtle: deletes shrink the result like a filter does
+            order = cand[live[cand]][:k]
         return ids[order]
 
     def compact(self):
-        """Rebuild the sealed segment from the live rows; drop tombstones and the growing segment."""
+        """Rebuild the sealed segment from the live rows;
+        drop tombstones and the growing segment."""
         ids, vecs = self._rows()
         live = self._live_mask()
         self.sealed_ids, self.sealed = ids[live], vecs[live]

@@ -1,17 +1,20 @@
-"""Skip-gram with negative sampling (SGNS), and its closed-form view as shifted-PMI factorisation.
+"""Skip-gram with negative sampling (SGNS),
+and its closed-form view as shifted-PMI factorisation.
 
 Follows: Mikolov et al. (2013), "Distributed Representations of Words and Phrases and their
 Compositionality" (the SGNS objective, noise distribution U(w)^(3/4)); Levy and Goldberg
 (2014), "Neural Word Embedding as Implicit Matrix Factorization" (the optimum of the SGNS
-objective is PMI(w, c) - log k; SVD of the shifted positive PMI matrix as a count-based twin).
+objective is PMI(w, c) - log k; SVD of the shifted positive PMI matrix
+as a count-based twin).
 
-Simplifications: no subsampling of frequent words, no dynamic window, a constant learning rate
-with plain minibatch SGD (word2vec decays it linearly), word vectors only (no phrases).
+Simplifications: no subsampling of frequent words, no dynamic window, a constant learning
+rate with plain minibatch SGD (word2vec decays it linearly), word vectors only (no phrases).
 """
 
 import numpy as np
 
-GROUPS = {  # the toy corpus: words co-occur only inside their group, plus shared function words
+# the toy corpus: words co-occur only inside their group, plus shared function words
+GROUPS = {
     "animal": ["cat", "dog", "horse", "cow", "sheep"],
     "vehicle": ["car", "bus", "train", "truck", "bike"],
     "food": ["bread", "cheese", "apple", "rice", "soup"],
@@ -70,13 +73,15 @@ def log_sigmoid(x):
 
 
 def sgns_loss_and_grads(W, C, centers, contexts, negatives):
-    """Mean SGNS loss -log s(c_o . w) - sum_n log s(-c_n . w) over a batch, and its gradients.
+    """Mean SGNS loss -log s(c_o . w) - sum_n log s(-c_n . w) over a batch,
+    and its gradients.
 
     W, C: (V, d) word and context vectors; centers, contexts: (B,); negatives: (B, k)
     -> loss: float, dW: (V, d), dC: (V, d).
 
     >>> W, C = np.zeros((4, 2)), np.zeros((4, 2))
-    >>> loss, dW, dC = sgns_loss_and_grads(W, C, np.array([0]), np.array([1]), np.array([[2, 3]]))
+    >>> centers, contexts, negatives = np.array([0]), np.array([1]), np.array([[2, 3]])
+    >>> loss, dW, dC = sgns_loss_and_grads(W, C, centers, contexts, negatives)
     >>> round(loss, 4)  # (1 + k) log 2 with k = 2: every score is 0 at initialisation
     2.0794
     """
@@ -89,7 +94,8 @@ def sgns_loss_and_grads(W, C, centers, contexts, negatives):
     g_neg = sigmoid(s_neg) / B  # d loss / d s_neg
     dW, dC = np.zeros_like(W), np.zeros_like(C)
     # subtle: a word can repeat inside a batch, so gradients are scattered with np.add.at
-    np.add.at(dW, centers, g_pos[:, None] * C[contexts] + np.einsum("bk,bkd->bd", g_neg, C[negatives]))
+    np.add.at(dW, centers,
+              g_pos[:, None] * C[contexts] + np.einsum("bk,bkd->bd", g_neg, C[negatives]))
     np.add.at(dC, contexts, g_pos[:, None] * w)
     np.add.at(dC, negatives, g_neg[:, :, None] * w[:, None, :])
     return float(loss), dW, dC
@@ -98,16 +104,19 @@ def sgns_loss_and_grads(W, C, centers, contexts, negatives):
 def train_sgns(sentences, V, d, window, k, epochs, lr, rng, batch=256, power=0.75):
     """Minibatch SGD on the SGNS objective; negatives drawn from unigram^power.
 
-    -> W: (V, d), C: (V, d), losses: (epochs + 1,) mean loss before training and after each epoch.
+    -> W: (V, d), C: (V, d),
+       losses: (epochs + 1,) mean loss before training and after each epoch.
 
     >>> sents, vocab = toy_corpus(50, 8, np.random.default_rng(0))
-    >>> W, C, losses = train_sgns(sents, len(vocab), 8, 2, 5, 2, 0.5, np.random.default_rng(1))
+    >>> rng = np.random.default_rng(1)
+    >>> W, C, losses = train_sgns(sents, len(vocab), 8, 2, 5, 2, 0.5, rng)
     >>> W.shape, bool(losses[-1] < losses[0])
     ((24, 8), True)
     """
     pairs = skipgram_pairs(sentences, window)
     counts = np.bincount(np.concatenate(sentences), minlength=V).astype(float)
-    p_neg = counts**power / (counts**power).sum()  # noise distribution P_n(w) ∝ U(w)^power
+    # noise distribution P_n(w) ∝ U(w)^power
+    p_neg = counts**power / (counts**power).sum()
     W = (rng.random((V, d)) - 0.5) / d  # word2vec's initialisation: small W, zero C
     C = np.zeros((V, d))
     check = pairs[rng.choice(len(pairs), min(len(pairs), 2000), replace=False)]
@@ -142,7 +151,8 @@ def shifted_pmi(counts, k):
 
 
 def sppmi_svd(counts, k, d):
-    """Embeddings from the truncated SVD of the shifted positive PMI matrix max(PMI - log k, 0).
+    """Embeddings from the truncated SVD of the shifted positive PMI matrix
+    max(PMI - log k, 0).
 
     counts: (V, V_c) -> W: (V, d) = U_d sqrt(S_d), the symmetric split of Levy and Goldberg.
 

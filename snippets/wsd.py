@@ -1,15 +1,15 @@
 """Word sense disambiguation: simplified Lesk and nearest sense centroid.
 
-Simplified Lesk: pick the sense whose gloss (definition plus example) shares the most content
-words with the target's sentence; ties and zero overlap fall back to the first-listed sense,
-which dictionaries such as WordNet order by frequency.
+Simplified Lesk: pick the sense whose gloss (definition plus example) shares the most
+content words with the target's sentence; ties and zero overlap fall back to the
+first-listed sense, which dictionaries such as WordNet order by frequency.
 Nearest sense centroid: a sense embedding is the mean of the context vectors of its
 sense-annotated occurrences; a new occurrence takes the sense of the most cosine-similar
-centroid. With contextual embeddings as context vectors this is the 1-NN method of Loureiro &
-Jorge (2019); here a context vector is the L2-normalised bag of words around the target, so
-that the method runs on a toy corpus without a neural model.
-Follows: Lesk (1986) in the simplified form of Kilgarriff & Rosenzweig (2000); Loureiro & Jorge
-(2019) for sense-centroid 1-NN.
+centroid. With contextual embeddings as context vectors this is the 1-NN method of
+Loureiro & Jorge (2019); here a context vector is the L2-normalised bag of words around the
+target, so that the method runs on a toy corpus without a neural model.
+Follows: Lesk (1986) in the simplified form of Kilgarriff & Rosenzweig (2000);
+Loureiro & Jorge (2019) for sense-centroid 1-NN.
 Simplifications: a two-word sense inventory written here (glosses are ours, not WordNet's);
 no lemmatisation or part-of-speech filter; the tiny annotated corpus stands in for SemCor.
 """
@@ -23,12 +23,12 @@ STOP = set("a an the of to in on at by for from with and or but is was were be b
 
 # Sense inventory: word -> {sense: gloss}; the first sense listed is the most frequent.
 SENSES = {
-    "bank": {"bank/finance": "a financial institution that accepts deposits and lends money; "
-                             "she paid the cheque into her account at the bank",
+    "bank": {"bank/finance": "a financial institution that accepts deposits and lends "
+                             "money; she paid the cheque into her account at the bank",
              "bank/river": "sloping land beside a body of water such as a river; "
                            "they pulled the canoe up onto the grassy bank"},
-    "bass": {"bass/music": "the lowest part in music, or an instrument or voice with a deep low "
-                           "pitch; he plays bass guitar in a band",
+    "bass": {"bass/music": "the lowest part in music, or an instrument or voice with a "
+                           "deep low pitch; he plays bass guitar in a band",
              "bass/fish": "an edible freshwater or sea fish with spiny fins; "
                           "we caught a striped bass from the boat"},
 }
@@ -75,9 +75,11 @@ def context_vectors(sentences, vocab, word):
 
 
 def sense_centroids(X, labels):
-    """Unit-length mean vector per sense. X: (n, d), labels: n senses -> (senses, C: (S, d)).
+    """Unit-length mean vector per sense.
+    X: (n, d), labels: n senses -> (senses, C: (S, d)).
 
-    >>> senses, C = sense_centroids(np.array([[1.0, 0.0], [0.0, 2.0], [3.0, 0.0]]), ["a", "b", "a"])
+    >>> X = np.array([[1.0, 0.0], [0.0, 2.0], [3.0, 0.0]])
+    >>> senses, C = sense_centroids(X, ["a", "b", "a"])
     >>> senses, C.tolist()
     (['a', 'b'], [[1.0, 0.0], [0.0, 1.0]])
     """
@@ -88,7 +90,8 @@ def sense_centroids(X, labels):
 
 
 def nearest_sense(X, senses, C):
-    """Sense of the most cosine-similar centroid for each row. X: (m, d) -> (m,) senses, (m, S).
+    """Sense of the most cosine-similar centroid for each row.
+    X: (m, d) -> (m,) senses, (m, S).
 
     >>> nearest_sense(np.array([[0.9, 0.1]]), ["a", "b"], np.eye(2))[0].tolist()
     ['a']
@@ -121,7 +124,8 @@ def compare_methods(word="bank"):
     cosines: -> (lesk accuracy, centroid accuracy, cosines (len(TEST), S))."""
     texts, gold = [t for t, _ in TEST], [s for _, s in TEST]
     lesk = [simplified_lesk(word, t)[0] for t in texts]
-    vocab = {w: j for j, w in enumerate(sorted({w for t, _ in TRAIN for w in content_words(t)}))}
+    vocab = {w: j for j, w in enumerate(sorted({w for t, _ in TRAIN
+                                                for w in content_words(t)}))}
     senses, C = sense_centroids(context_vectors([t for t, _ in TRAIN], vocab, word),
                                 [s for _, s in TRAIN])
     knn, sims = nearest_sense(context_vectors(texts, vocab, word), senses, C)

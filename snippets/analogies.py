@@ -1,17 +1,18 @@
 """Static word vectors from counts: PPMI, its truncated SVD, and analogies by vector offset.
 
 Follows: Church and Hanks (1990) for PMI; Levy, Goldberg and Dagan (2015) for PPMI with
-context-distribution smoothing and SVD with eigenvalue weighting; Mikolov, Yih and Zweig (2013)
-for the offset method (3CosAdd); Levy and Goldberg (2014, CoNLL) for 3CosMul and the view of
-3CosAdd as a sum of three similarities.
+context-distribution smoothing and SVD with eigenvalue weighting; Mikolov, Yih and Zweig
+(2013) for the offset method (3CosAdd); Levy and Goldberg (2014, CoNLL) for 3CosMul and the
+view of 3CosAdd as a sum of three similarities.
 
-Simplifications: the co-occurrence window is the whole (short) sentence; a dense V x V matrix;
-`analogy_corpus` is a generator built so that analogies hold, not natural text.
+Simplifications: the co-occurrence window is the whole (short) sentence; a dense V x V
+matrix; `analogy_corpus` is a generator built so that analogies hold, not natural text.
 """
 
 import numpy as np
 
-# Each family: pairs (x, y) that share an identity; x and y differ only in the relation's type.
+# Each family: pairs (x, y) that share an identity;
+# x and y differ only in the relation's type.
 FAMILIES = {
     "gender": {"pairs": [("king", "queen"), ("man", "woman"), ("prince", "princess"),
                          ("boy", "girl"), ("uncle", "aunt")],
@@ -20,18 +21,21 @@ FAMILIES = {
                "type": [["he", "his"], ["she", "her"]]},
     "capital": {"pairs": [("france", "paris"), ("italy", "rome"), ("japan", "tokyo"),
                           ("spain", "madrid"), ("egypt", "cairo")],
-                "identity": [["french", "wine"], ["italian", "pasta"], ["japanese", "sushi"],
-                             ["spanish", "flamenco"], ["egyptian", "nile"]],
+                "identity": [["french", "wine"], ["italian", "pasta"],
+                             ["japanese", "sushi"], ["spanish", "flamenco"],
+                             ["egyptian", "nile"]],
                 "type": [["border", "nation"], ["mayor", "downtown"]]},
 }
 FILLER = ["the", "a", "of", "in"]
-POOL = [f"topic{j}" for j in range(20)]  # topical words that each target uses idiosyncratically
+POOL = [f"topic{j}" for j in range(20)]  # topical words each target uses idiosyncratically
 
 
 def analogy_corpus(n_sentences, rng, n_identity=3, n_type=1, n_private=0):
-    """Sentences 'target + contexts': identity words of the target's pair, type words of its side.
+    """Sentences 'target + contexts': identity words of the target's pair,
+    type words of its side.
 
-    -> (sentences: list of int arrays, vocab: list of str, questions: list of (a, a*, b, b*) ids).
+    -> (sentences: list of int arrays, vocab: list of str,
+        questions: list of (a, a*, b, b*) ids).
 
     >>> sents, vocab, qs = analogy_corpus(10, np.random.default_rng(0))
     >>> len(vocab), len(qs), [vocab[i] for i in qs[0]]
@@ -43,14 +47,15 @@ def analogy_corpus(n_sentences, rng, n_identity=3, n_type=1, n_private=0):
         words += [c for ctx in fam["identity"] + fam["type"] for c in ctx]
     vocab = list(dict.fromkeys(words + FILLER + POOL))
     ix = {w: i for i, w in enumerate(vocab)}
-    targets = [(fam, p, side) for fam in FAMILIES.values() for p in range(5) for side in (0, 1)]
+    targets = [(fam, p, side) for fam in FAMILIES.values()
+               for p in range(5) for side in (0, 1)]
     quirks = rng.dirichlet(0.2 * np.ones(len(POOL)), size=len(targets))
     sentences = []
     for t in rng.integers(len(targets), size=n_sentences):
         fam, p, side = targets[t]
         toks = [fam["pairs"][p][side]]
         toks += list(rng.choice(fam["identity"][p], size=n_identity))  # who or where it is
-        toks += list(rng.choice(fam["type"][side], size=n_type))  # which side of the relation
+        toks += list(rng.choice(fam["type"][side], size=n_type))  # which side of the pair
         toks += list(rng.choice(POOL, size=n_private, p=quirks[t]))  # the word's own quirks
         toks += list(rng.choice(FILLER, size=2))  # uninformative words shared by everything
         sentences.append(np.array([ix[w] for w in toks]))
@@ -74,7 +79,8 @@ def cooccurrence(sentences, V):
 
 
 def ppmi(C, alpha=1.0):
-    """Positive PMI: max(log p(w, c) / (p(w) p_alpha(c)), 0); alpha < 1 smooths the contexts.
+    """Positive PMI: max(log p(w, c) / (p(w) p_alpha(c)), 0);
+    alpha < 1 smooths the contexts.
 
     C: (V, V) counts -> (V, V). Zero counts give 0, not -inf.
 
@@ -84,7 +90,8 @@ def ppmi(C, alpha=1.0):
     total = C.sum()
     p_w = C.sum(axis=1) / total
     c_alpha = C.sum(axis=0) ** alpha
-    p_c = c_alpha / c_alpha.sum()  # context distribution raised to alpha (Levy et al., 2015)
+    # context distribution raised to alpha (Levy et al., 2015)
+    p_c = c_alpha / c_alpha.sum()
     with np.errstate(divide="ignore", invalid="ignore"):
         pmi = np.log(C / total) - np.log(p_w)[:, None] - np.log(p_c)[None, :]
     # subtle: log 0 = -inf (or nan for an unseen word) on empty cells; PPMI sets them to 0
@@ -92,7 +99,8 @@ def ppmi(C, alpha=1.0):
 
 
 def svd_embed(M, d, p=0.5):
-    """Truncated SVD word vectors W = U_d S_d^p (p = 0.5 splits S between words and contexts).
+    """Truncated SVD word vectors W = U_d S_d^p
+    (p = 0.5 splits S between words and contexts).
 
     M: (V, V) -> (V, d).
 
@@ -108,7 +116,8 @@ def _unit(W):
 
 
 def analogy_scores(W, a, a_star, b, method="add", eps=1e-3):
-    """Scores of every word as the answer b* to 'a is to a* as b is to b*'. W: (V, d) -> (V,).
+    """Scores of every word as the answer b* to 'a is to a* as b is to b*'.
+    W: (V, d) -> (V,).
 
     add (3CosAdd): cos(x, a*) - cos(x, a) + cos(x, b);
     mul (3CosMul): cos'(x, a*) cos'(x, b) / (cos'(x, a) + eps), cos' = (cos + 1) / 2.
@@ -136,7 +145,8 @@ def solve_analogy(W, a, a_star, b, method="add", exclude=True):
     """
     s = analogy_scores(W, a, a_star, b, method)
     if exclude:
-        # subtle: the usual benchmark protocol; without it the answer is often a* or b itself
+        # subtle: the usual benchmark protocol;
+        # without it the answer is often a* or b itself
         s[[a, a_star, b]] = -np.inf
     return int(np.argmax(s))
 
@@ -145,7 +155,8 @@ def analogy_accuracy(W, questions, method="add", exclude=True):
     """Share of questions (a, a*, b, b*) whose answer is b*.
 
     >>> W = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 0.2], [0.2, 1.0]])
-    >>> analogy_accuracy(W, [(0, 1, 2, 3)]), analogy_accuracy(W, [(0, 1, 2, 3)], exclude=False)
+    >>> qs = [(0, 1, 2, 3)]
+    >>> analogy_accuracy(W, qs), analogy_accuracy(W, qs, exclude=False)
     (1.0, 0.0)
     """
     return float(np.mean([solve_analogy(W, a, s, b, method, exclude) == t

@@ -41,7 +41,8 @@ class StepModel:
 
 
 def poisson_workload(n, rate, seed, prompt=(16, 512), output=(8, 256)):
-    """Poisson arrivals (s) at `rate` req/s; uniform integer prompt, output lengths: 3 x (n,).
+    """Poisson arrivals (s) at `rate` req/s; uniform integer prompt, output lengths:
+    3 x (n,).
 
     The process is conditioned on its n-th arrival landing at n / rate, so every run
     offers exactly `rate` requests/s; the first n - 1 arrivals are then distributed as
@@ -124,7 +125,8 @@ def simulate(arrival, prompt, output, policy, max_batch=32, step=StepModel()):
 def summarize(arrival, output, result):
     """Throughput (output tokens/s) and p50/p99 latencies (s): TTFT, end-to-end, TPOT.
 
-    TPOT (time per output token) = (finish - first) / (output - 1), requests with output > 1.
+    TPOT (time per output token) = (finish - first) / (output - 1),
+    requests with output > 1.
 
     >>> a, o = np.array([0.0, 1.0]), np.array([2, 3])
     >>> r = {"first": np.array([0.5, 1.5]), "finish": np.array([1.0, 2.5])}
@@ -161,7 +163,8 @@ def plot_latency_vs_rate():
     rates = list(RATES)
     res = latency_vs_rate(rates)
     fig, axes = plt.subplots(1, 2, figsize=(6.4, 3.6), sharey=True)
-    for ax, metric, title in zip(axes, ("ttft", "e2e"), ("time to first token", "end-to-end")):
+    for ax, metric, title in zip(axes, ("ttft", "e2e"),
+                                 ("time to first token", "end-to-end")):
         for policy, marker, ls in (("static", "s", "--"), ("continuous", "o", "-")):
             for q, fill in (("p50", "none"), ("p99", "full")):
                 y = [s[f"{metric}_{q}"] for s in res[policy]]
@@ -175,6 +178,7 @@ def plot_latency_vs_rate():
         ax.set_xlabel("arrival rate (requests/s)")
         ax.grid(True, alpha=0.3)
     axes[0].set_ylabel("latency (s)")
-    fig.legend(*axes[0].get_legend_handles_labels(), loc="lower center", ncol=4, fontsize="small")
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="lower center", ncol=4,
+               fontsize="small")
     fig.tight_layout(rect=(0, 0.07, 1, 1))
     return fig

@@ -1,16 +1,19 @@
-"""Greedy search and beam search with the GNMT length penalty, checked against exhaustive search.
+"""Greedy search and beam search with the GNMT length penalty, checked against exhaustive
+search.
 
 Search looks for argmax_Y score(Y) over sequences that end in EOS (or reach max_len), with
-score(Y) = log P(Y) / lp(Y) and lp(Y) = ((5 + |Y|) / (5 + 1))^alpha. Greedy keeps one prefix;
-beam search keeps the B best prefixes of each length; exhaustive search keeps all V^t of them.
+score(Y) = log P(Y) / lp(Y) and lp(Y) = ((5 + |Y|) / (5 + 1))^alpha. Greedy keeps one
+prefix; beam search keeps the B best prefixes of each length; exhaustive search keeps all
+V^t of them.
 
 Follows: left-to-right beam search as used by Sutskever et al. (2014); the length penalty of
 Wu et al. (2016), eq. 14, without their coverage penalty.
 
-Simplifications: one sequence, no batching; beam search keeps the top-B extensions at each step
-and retires those of them that end in EOS, so the beam shrinks (libraries rank 2B candidates to
-refill it) and a finished candidate outside the top B is dropped; no early stopping; |Y| counts
-the EOS token; the toy models are seeded random functions of the prefix, or a hand-made table.
+Simplifications: one sequence, no batching; beam search keeps the top-B extensions at each
+step and retires those of them that end in EOS, so the beam shrinks (libraries rank 2B
+candidates to refill it) and a finished candidate outside the top B is dropped; no early
+stopping; |Y| counts the EOS token; the toy models are seeded random functions of the
+prefix, or a hand-made table.
 """
 
 from __future__ import annotations
@@ -19,9 +22,9 @@ import numpy as np
 
 EOS = 0
 
-# A hand-made model on which beam width 2 scores below greedy (the page's example): greedy takes
-# token 1 (0.50) then EOS (0.31), P = 0.155; beam 2 prefers the two continuations of token 2
-# (0.225, 0.207) and drops the finished (1, EOS). Unlisted prefixes are uniform.
+# A hand-made model on which beam width 2 scores below greedy (the page's example): greedy
+# takes token 1 (0.50) then EOS (0.31), P = 0.155; beam 2 prefers the two continuations of
+# token 2 (0.225, 0.207) and drops the finished (1, EOS). Unlisted prefixes are uniform.
 BEAM_TRAP = {(): [0.02, 0.50, 0.45, 0.03], (1,): [0.31, 0.30, 0.20, 0.19],
              (2,): [0.02, 0.50, 0.46, 0.02]}
 
@@ -53,16 +56,20 @@ def table_lm(table: dict, V: int):
     prefixes not in the table get the uniform distribution.
 
     >>> step = table_lm({(): [0.5, 0.25, 0.25]}, V=3)
-    >>> [round(float(np.exp(x)), 2) for x in step(())], round(float(np.exp(step((1,))[0])), 3)
-    ([0.5, 0.25, 0.25], 0.333)
+    >>> [round(float(np.exp(x)), 2) for x in step(())]
+    [0.5, 0.25, 0.25]
+    >>> round(float(np.exp(step((1,))[0])), 3)
+    0.333
     """
     def step(prefix) -> np.ndarray:
-        return np.log(np.asarray(table.get(tuple(prefix), np.full(V, 1.0 / V)), dtype=float))
+        return np.log(np.asarray(table.get(tuple(prefix), np.full(V, 1.0 / V)),
+                                 dtype=float))
     return step
 
 
 def greedy(step, max_len: int) -> tuple[tuple[int, ...], float]:
-    """Argmax at every step until EOS: step(prefix) -> (V,) log-probs; returns (tokens, log P).
+    """Argmax at every step until EOS: step(prefix) -> (V,) log-probs;
+    returns (tokens, log P).
 
     >>> greedy(random_tree_lm(V=5, seed=1), max_len=4)[0]
     (4, 1, 4, 0)
@@ -87,7 +94,8 @@ def beam_search(step, beam_width: int, max_len: int, alpha: float = 0.0):
     alive, finished = [((), 0.0)], []
     for _ in range(max_len):
         # Extend every live hypothesis by every token.
-        cands = [(t + (v,), lp + float(s)) for t, lp in alive for v, s in enumerate(step(t))]
+        cands = [(t + (v,), lp + float(s))
+                 for t, lp in alive for v, s in enumerate(step(t))]
         # Candidates all have the same length, so log P ranks them as the score would.
         cands.sort(key=lambda c: -c[1])
         top = cands[:beam_width]
@@ -101,9 +109,11 @@ def beam_search(step, beam_width: int, max_len: int, alpha: float = 0.0):
 
 
 def exhaustive_search(step, V: int, max_len: int, alpha: float = 0.0):
-    """The exact argmax by depth-first enumeration of all V^t prefixes: (tokens, log P, score).
+    """The exact argmax by depth-first enumeration of all V^t prefixes:
+    (tokens, log P, score).
 
-    >>> exhaustive_search(random_tree_lm(V=5, seed=1), V=5, max_len=4)[0]  # greedy: (4, 1, 4, 0)
+    >>> lm = random_tree_lm(V=5, seed=1)
+    >>> exhaustive_search(lm, V=5, max_len=4)[0]  # greedy: (4, 1, 4, 0)
     (0,)
     """
     if max_len < 1:
@@ -140,5 +150,5 @@ def search_study(n_models: int = 50, V: int = 4, max_len: int = 6, beam_widths=(
         for B in beam_widths:
             hits[B] += beam_search(lm, B, max_len, alpha)[0] == exact
     m = [float(v) for v in np.mean(rows, axis=0)]
-    return {"greedy_exact": m[0], "greedy_len": m[1], "exact_len": m[2], "exact_empty": m[3],
-            "beam_exact": {B: h / n_models for B, h in hits.items()}}
+    return {"greedy_exact": m[0], "greedy_len": m[1], "exact_len": m[2],
+            "exact_empty": m[3], "beam_exact": {B: h / n_models for B, h in hits.items()}}

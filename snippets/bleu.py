@@ -1,14 +1,14 @@
 """BLEU: clipped n-gram precision, brevity penalty and their geometric mean.
 
-BLEU = BP * exp(sum_n w_n log p_n), where p_n is the modified (clipped) n-gram precision of the
-candidate against the references and BP = min(1, exp(1 - r / c)) penalises candidates shorter
-than the reference (c candidate tokens, r the reference length closest to c).
+BLEU = BP * exp(sum_n w_n log p_n), where p_n is the modified (clipped) n-gram precision of
+the candidate against the references and BP = min(1, exp(1 - r / c)) penalises candidates
+shorter than the reference (c candidate tokens, r the reference length closest to c).
 
 Follows: Papineni et al. (2002), with N = 4 and uniform weights w_n = 1/4.
 
 Simplifications: one sentence at a time (the paper sums counts over a whole corpus first);
-whitespace tokens, no detokenisation (see Post, 2018, for why tokenisation changes scores); no
-smoothing, so a candidate with no matching n-gram of some order scores exactly 0.
+whitespace tokens, no detokenisation (see Post, 2018, for why tokenisation changes scores);
+no smoothing, so a candidate with no matching n-gram of some order scores exactly 0.
 """
 
 from __future__ import annotations
@@ -55,7 +55,8 @@ def brevity_penalty(c: int, r: int) -> float:
     return 1.0 if c > r else math.exp(1.0 - r / c)
 
 
-def sentence_bleu(candidate: list[str], references: list[list[str]], max_n: int = 4) -> float:
+def sentence_bleu(candidate: list[str], references: list[list[str]],
+                  max_n: int = 4) -> float:
     """BLEU of one candidate against one or more references, in [0, 1].
 
     >>> sentence_bleu("the cat sat on the mat".split(), ["the cat sat on the mat".split()])

@@ -1,4 +1,5 @@
-"""Okapi BM25, from scratch: idf, term-frequency saturation (k1) and length normalisation (b).
+"""Okapi BM25, from scratch: idf, term-frequency saturation (k1) and length
+normalisation (b).
 
 score(q, d) = sum over distinct query terms t in d of
               idf(t) * tf (k1 + 1) / (tf + k1 (1 - b + b |d| / avgdl))
@@ -7,8 +8,9 @@ Follows: Robertson and Zaragoza (2009), "The Probabilistic Relevance Framework: 
 Beyond", for the BM25 weight; the idf variant of Lucene's BM25Similarity,
 log(1 + (N - n + 0.5) / (n + 0.5)), which stays positive where the Robertson/Sparck Jones
 idf log((N - n + 0.5) / (n + 0.5)) turns negative for terms in more than half the documents.
-Simplifications: query-term frequency ignored (k3 = 0, each distinct query term counts once);
-one field (no BM25F); exact document lengths (Lucene stores them lossily in one byte).
+Simplifications: query-term frequency ignored (k3 = 0, each distinct query term counts
+once); one field (no BM25F); exact document lengths (Lucene stores them lossily in one
+byte).
 """
 
 import numpy as np
@@ -26,7 +28,8 @@ def bm25_idf(n, N):
 
 
 def rsj_idf(n, N):
-    """Robertson/Sparck Jones idf without relevance information: log((N - n + 0.5) / (n + 0.5)).
+    """Robertson/Sparck Jones idf without relevance information:
+    log((N - n + 0.5) / (n + 0.5)).
 
     >>> round(float(rsj_idf(3, 4)), 4)  # a term in 3 of 4 documents gets a negative weight
     -0.8473
@@ -51,7 +54,8 @@ def tf_weight(tf, dl, avgdl, k1=1.2, b=0.75):
 
 
 class BM25:
-    """A BM25 index over tokenised documents (an inverted index in spirit, dense counts here)."""
+    """A BM25 index over tokenised documents
+    (an inverted index in spirit, dense counts here)."""
 
     def __init__(self, docs, k1=1.2, b=0.75):
         """docs: list of strings. Builds term counts (N, V), document lengths and idf.
@@ -62,7 +66,8 @@ class BM25:
         """
         self.k1, self.b = k1, b
         tokens = [tokenize(d) for d in docs]
-        self.vocab = {t: j for j, t in enumerate(sorted({t for doc in tokens for t in doc}))}
+        self.vocab = {t: j for j, t
+                      in enumerate(sorted({t for doc in tokens for t in doc}))}
         self.tf = np.zeros((len(docs), len(self.vocab)))
         for i, doc in enumerate(tokens):
             for t in doc:
@@ -70,33 +75,37 @@ class BM25:
         self.N = len(docs)
         self.dl = self.tf.sum(axis=1)  # document length in tokens
         self.avgdl = float(self.dl.mean())
-        self.idf = bm25_idf((self.tf > 0).sum(axis=0), self.N)  # document frequency n per term
+        self.idf = bm25_idf((self.tf > 0).sum(axis=0), self.N)  # document frequencies n
 
     def scores(self, query):
         """BM25 score of every document for a query string. -> (N,).
 
-        >>> BM25(["the cat sat", "the dog", "a cat and a dog and a cat"]).scores("cat").round(4)
+        >>> index = BM25(["the cat sat", "the dog", "a cat and a dog and a cat"])
+        >>> index.scores("cat").round(4)
         array([0.4901, 0.    , 0.5666])
         """
         terms = sorted({self.vocab[t] for t in tokenize(query) if t in self.vocab})
-        # subtle: a query term absent from the collection contributes nothing (no crash, no idf)
+        # subtle: a query term absent from the collection contributes nothing
+        # (no crash, no idf)
         w = tf_weight(self.tf[:, terms], self.dl[:, None], self.avgdl, self.k1, self.b)
         return (w * self.idf[terms]).sum(axis=1)
 
     def search(self, query, k=10):
-        """Ids of the top-k documents with a positive score, best first (ties: lower id first).
+        """Ids of the top-k documents with a positive score, best first
+        (ties: lower id first).
 
         >>> BM25(["the cat sat", "the dog", "a cat and a dog and a cat"]).search("cat")
         [2, 0]
         """
         s = self.scores(query)
         order = np.argsort(-s, kind="stable")
-        return [int(i) for i in order[:k] if s[i] > 0]  # an inverted index returns matches only
+        # an inverted index returns matches only
+        return [int(i) for i in order[:k] if s[i] > 0]
 
 
 def plot_bm25_saturation():
-    """Figure: the tf factor against tf for several k1 (left), and against document length for
-    several b at tf = 3 (right)."""
+    """Figure: the tf factor against tf for several k1 (left), and against document length
+    for several b at tf = 3 (right)."""
     import matplotlib.pyplot as plt
 
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(6.4, 3.6))
@@ -110,7 +119,8 @@ def plot_bm25_saturation():
     ax1.legend(fontsize=7)
     ratio = np.linspace(0.25, 4.0, 40)
     for b, style in ((0.0, "-"), (0.5, "--"), (0.75, "-."), (1.0, ":")):
-        ax2.plot(ratio, tf_weight(3, ratio, 1.0, b=b), style, color="black", label=f"b = {b}")
+        ax2.plot(ratio, tf_weight(3, ratio, 1.0, b=b), style, color="black",
+                 label=f"b = {b}")
     ax2.set_xscale("log", base=2)
     ax2.set_xlabel("document length / average length")
     ax2.set_title("length normalisation (tf = 3, k1 = 1.2)", fontsize=9)

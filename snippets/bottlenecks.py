@@ -11,8 +11,8 @@ datasheet peak (attention FLOPs ignored), so prefill times are lower bounds.
 """
 
 from snippets import roofline
-from snippets.capacity import (H100_SXM, LLAMA3_70B, decode_step_seconds, kv_bytes_per_token,
-                               max_sequences, param_count)
+from snippets.capacity import (H100_SXM, LLAMA3_70B, decode_step_seconds,
+                               kv_bytes_per_token, max_sequences, param_count)
 from snippets.optimization_map import BF16, CONTEXT, FP8, INT4, N_GPUS
 
 

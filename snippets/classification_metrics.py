@@ -25,7 +25,8 @@ def confusion_matrix(y_true, y_pred, labels):
 
 
 def _safe_div(a, b):
-    # subtle: 0/0 (a class never predicted, or never present) is scored 0, as scikit-learn does
+    # subtle: 0/0 (a class never predicted, or never present) is scored 0,
+    # as scikit-learn does
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     return np.divide(a, b, out=np.zeros_like(a), where=b > 0)
 
@@ -44,11 +45,14 @@ def per_class_prf(M):
 
 
 def f1_score(y_true, y_pred, labels=None, average="macro"):
-    """F1 averaged over classes. average: "macro" (mean of per-class F1) or "micro" (pooled).
+    """F1 averaged over classes. average: "macro" (mean of per-class F1) or
+    "micro" (pooled).
 
     >>> y_true, y_pred = [0, 0, 0, 0, 1, 2], [0, 0, 0, 0, 0, 2]
-    >>> round(f1_score(y_true, y_pred, average="macro"), 4), f1_score(y_true, y_pred, average="micro")
-    (0.6296, 0.8333333333333334)
+    >>> round(f1_score(y_true, y_pred, average="macro"), 4)
+    0.6296
+    >>> f1_score(y_true, y_pred, average="micro")
+    0.8333333333333334
     """
     labels = sorted(set(y_true) | set(y_pred)) if labels is None else labels
     M = confusion_matrix(y_true, y_pred, labels)
@@ -67,7 +71,8 @@ def threshold_sweep(y_true, scores, thresholds):
     y_true: (n,) in {0, 1}, scores: (n,), thresholds: (m,) -> three (m,) arrays; predict 1
     when score >= threshold.
 
-    >>> p, r, f = threshold_sweep(np.array([0, 1, 1]), np.array([0.2, 0.4, 0.9]), np.array([0.5, 0.3]))
+    >>> y, s = np.array([0, 1, 1]), np.array([0.2, 0.4, 0.9])
+    >>> p, r, f = threshold_sweep(y, s, np.array([0.5, 0.3]))
     >>> p.tolist(), r.tolist()
     ([1.0, 1.0], [0.5, 1.0])
     """
@@ -83,7 +88,8 @@ def threshold_sweep(y_true, scores, thresholds):
 def roc_auc(y_true, scores):
     """Area under the ROC curve: P(score of a random positive > score of a random negative).
 
-    y_true: (n,) in {0, 1}, scores: (n,) -> float; a tie counts one half (Mann-Whitney U / n+ n-).
+    y_true: (n,) in {0, 1}, scores: (n,) -> float; a tie counts one half
+    (Mann-Whitney U / n+ n-).
 
     >>> roc_auc(np.array([0, 0, 1, 1]), np.array([0.1, 0.4, 0.35, 0.8]))
     0.75

@@ -1,14 +1,15 @@
-"""How contextual are a layer's word representations: self-similarity, intra-sentence similarity,
-maximum explainable variance, and the anisotropy baseline that each must be adjusted by.
+"""How contextual are a layer's word representations: self-similarity, intra-sentence
+similarity, maximum explainable variance, and the anisotropy baseline that each must be
+adjusted by.
 
-Follows: Ethayarajh (2019), "How Contextual are Contextualized Word Representations? Comparing
-the Geometry of BERT, ELMo, and GPT-2 Embeddings", Section 3 (definitions) and the anisotropy
-adjustment (subtract the same measure computed on randomly sampled words).
+Follows: Ethayarajh (2019), "How Contextual are Contextualized Word Representations?
+Comparing the Geometry of BERT, ELMo, and GPT-2 Embeddings", Section 3 (definitions) and the
+anisotropy adjustment (subtract the same measure computed on randomly sampled words).
 
-Simplifications: representations are given as arrays (no model); the anisotropy baseline uses
-every pair of the sample rather than a random subset of pairs; `synthetic_layers` is a toy
-generator of "layers" with known amounts of word identity, context and common direction, not a
-model of BERT.
+Simplifications: representations are given as arrays (no model); the anisotropy baseline
+uses every pair of the sample rather than a random subset of pairs; `synthetic_layers` is a
+toy generator of "layers" with known amounts of word identity, context and common
+direction, not a model of BERT.
 """
 
 import numpy as np
@@ -54,7 +55,8 @@ def anisotropy(random_words):
 
 
 def intra_sentence_similarity(sentence):
-    """IntraSim(s): mean cosine between each word of a sentence and the sentence's mean vector.
+    """IntraSim(s): mean cosine between each word of a sentence and the sentence's
+    mean vector.
 
     sentence: (T, d) the representations of its T words -> float.
 
@@ -95,13 +97,14 @@ def synthetic_layers(n_layers=13, n_words=50, n_sents=200, sent_len=8, d=64, rng
     words = rng.integers(n_words, size=(n_sents, sent_len))
     c = rng.normal(size=(n_sents, 1, d))  # what a sentence shares
     u = rng.normal(size=(n_sents, sent_len, d))  # token-specific context
-    mu = 1.8 * np.sqrt(d) * _unit(rng.normal(size=d))  # the common direction behind anisotropy
+    mu = 1.8 * np.sqrt(d) * _unit(rng.normal(size=d))  # common direction behind anisotropy
     return (1 - 0.8 * t) * e[words] + 1.2 * t * c + 0.8 * t * u + t**2 * mu, words
 
 
 def layer_profile(H, words, rng=None):
     """Per layer: mean self-similarity, mean intra-sentence similarity, anisotropy baseline,
-    and anisotropy-adjusted self-similarity. H: (L, S, T, d), words: (S, T) -> dict of (L,).
+    and anisotropy-adjusted self-similarity.
+    H: (L, S, T, d), words: (S, T) -> dict of (L,).
 
     >>> prof = layer_profile(*synthetic_layers(2, 5, 10, 4, 8, np.random.default_rng(0)))
     >>> sorted(prof)
@@ -109,20 +112,23 @@ def layer_profile(H, words, rng=None):
     """
     rng = rng if rng is not None else np.random.default_rng(0)
     L, S, T, _ = H.shape
-    pick = rng.integers(T, size=S)  # one random word from each sentence, as in the paper's code
+    pick = rng.integers(T, size=S)  # one random word per sentence, as in the paper's code
     seen = [np.argwhere(words == w) for w in np.unique(words)]
     seen = [o for o in seen if len(np.unique(o[:, 0])) >= 2]  # words in >= 2 sentences
     out = {k: np.zeros(L) for k in ("self_similarity", "intra_sentence", "anisotropy")}
     for l in range(L):
-        out["self_similarity"][l] = np.mean([self_similarity(H[l, o[:, 0], o[:, 1]]) for o in seen])
-        out["intra_sentence"][l] = np.mean([intra_sentence_similarity(H[l, s]) for s in range(S)])
+        out["self_similarity"][l] = np.mean([self_similarity(H[l, o[:, 0], o[:, 1]])
+                                             for o in seen])
+        out["intra_sentence"][l] = np.mean([intra_sentence_similarity(H[l, s])
+                                            for s in range(S)])
         out["anisotropy"][l] = anisotropy(H[l, np.arange(S), pick])
     out["adjusted_self_similarity"] = out["self_similarity"] - out["anisotropy"]
     return out
 
 
 def plot_contextuality():
-    """Figure: the measures across the layers of the synthetic model (not measurements of BERT)."""
+    """Figure: the measures across the layers of the synthetic model
+    (not measurements of BERT)."""
     import matplotlib.pyplot as plt
 
     prof = layer_profile(*synthetic_layers())
@@ -136,9 +142,10 @@ def plot_contextuality():
         ax.plot(layers, prof[key], style, color="black", markersize=4, label=label)
     ax.set_xlabel("layer of the synthetic model (0 = input embeddings)")
     ax.set_ylabel("mean cosine similarity")
-    ax.set_title("Synthetic layers, not BERT: word identity fades, context and a shared direction grow",
-                 fontsize=9)
+    ax.set_title("Synthetic layers, not BERT: word identity fades, "
+                 "context and a shared direction grow", fontsize=9)
     ax.set_ylim(-0.05, 1.05)
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2, frameon=False)
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2,
+              frameon=False)
     fig.tight_layout()
     return fig

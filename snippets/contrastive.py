@@ -1,11 +1,12 @@
-"""InfoNCE with in-batch negatives (the SimCSE / DPR training loss), its gradient, and a linear
-encoder trained with it on the toy embeddings of snippets/embedding_space.py.
+"""InfoNCE with in-batch negatives (the SimCSE / DPR training loss), its gradient, and a
+linear encoder trained with it on the toy embeddings of snippets/embedding_space.py.
 
 Follows: van den Oord, Li and Vinyals (2018) for InfoNCE; Gao, Yao and Chen (2021), SimCSE,
 eq. 1: l_i = -log exp(sim(h_i, h_i+) / tau) / sum_j exp(sim(h_i, h_j+) / tau), sim = cosine,
 the other pairs of the batch as negatives; Kingma and Ba (2015) for the Adam update.
-Simplifications: a linear encoder instead of a transformer; positives are given pairs (SimCSE's
-unsupervised positives come from two dropout masks; its supervised ones from NLI data).
+Simplifications: a linear encoder instead of a transformer; positives are given pairs
+(SimCSE's unsupervised positives come from two dropout masks; its supervised ones from
+NLI data).
 """
 
 import numpy as np
@@ -16,7 +17,8 @@ def info_nce(H1, H2, tau=0.05):
 
     H1, H2: (B, d) unnormalised embeddings -> (loss, dH1: (B, d), dH2: (B, d)).
 
-    >>> loss, _, _ = info_nce(np.eye(3), np.eye(3), tau=1.0)  # pairs match, negatives orthogonal
+    >>> H = np.eye(3)
+    >>> loss, _, _ = info_nce(H, H, tau=1.0)  # pairs match, negatives orthogonal
     >>> round(loss, 4)  # -log(e / (e + 2))
     0.5514
     """
@@ -39,8 +41,8 @@ def info_nce(H1, H2, tau=0.05):
 
 
 def train_linear_contrastive(X1, X2, steps=300, batch=128, tau=0.05, lr=1e-2, rng=None):
-    """Train W (d, d), initialised to the identity, so that f(x) = x W minimises InfoNCE on the
-    pairs (X1[i], X2[i]) with in-batch negatives. -> W, losses: (steps,).
+    """Train W (d, d), initialised to the identity, so that f(x) = x W minimises InfoNCE on
+    the pairs (X1[i], X2[i]) with in-batch negatives. -> W, losses: (steps,).
 
     >>> X = np.random.default_rng(0).normal(size=(64, 4))
     >>> W, losses = train_linear_contrastive(X, X, steps=3, batch=8)
@@ -72,8 +74,9 @@ def geometry_table(n_train=1500, k=16):
     >>> list(geometry_table())
     ['raw', 'centred', 'whitened', 'whitened, k = 16', 'contrastive']
     """
-    from snippets.embedding_space import (alignment, anisotropy, fit_whitening, nn_topic_accuracy,
-                                          synthetic_embeddings, uniformity, whiten)
+    from snippets.embedding_space import (alignment, anisotropy, fit_whitening,
+                                          nn_topic_accuracy, synthetic_embeddings,
+                                          uniformity, whiten)
 
     X, Xp, y = synthetic_embeddings()
     tr, te = slice(0, n_train), slice(n_train, None)
@@ -89,8 +92,8 @@ def geometry_table(n_train=1500, k=16):
 
 
 def plot_cosine_histograms():
-    """Figure: cosines of random pairs and of paraphrase pairs (held-out toy embeddings), raw,
-    whitened to k = 16 dimensions, and after contrastive training."""
+    """Figure: cosines of random pairs and of paraphrase pairs (held-out toy embeddings),
+    raw, whitened to k = 16 dimensions, and after contrastive training."""
     import matplotlib.pyplot as plt
 
     from snippets.embedding_space import _unit, fit_whitening, synthetic_embeddings, whiten

@@ -31,7 +31,8 @@ def viterbi(E, A, start, end):
 
     delta[t, j] = best score of a path ending in tag j at t; O(T K^2) instead of O(K^T).
 
-    >>> path, s = viterbi(np.array([[1.0, 0.0], [0.0, 1.0]]), np.zeros((2, 2)), np.zeros(2), np.zeros(2))
+    >>> E = np.array([[1.0, 0.0], [0.0, 1.0]])
+    >>> path, s = viterbi(E, np.zeros((2, 2)), np.zeros(2), np.zeros(2))
     >>> path.tolist(), float(s)
     ([0, 1], 2.0)
     """
@@ -61,7 +62,8 @@ def viterbi_tables(E, A, start):
 def log_partition(E, A, start, end):
     """log Z = log sum over all K^T paths of exp(score), by the forward algorithm.
 
-    >>> round(float(log_partition(np.zeros((2, 2)), np.zeros((2, 2)), np.zeros(2), np.zeros(2))), 4)
+    >>> E, A, z = np.zeros((2, 2)), np.zeros((2, 2)), np.zeros(2)
+    >>> round(float(log_partition(E, A, z, z)), 4)
     1.3863
     """
     alpha = start + E[0]  # (K,)
@@ -92,7 +94,8 @@ def search_space(T, K):
 
 
 def bio_constraints(labels, penalty=-1e4):
-    """Transition and start scores that forbid invalid BIO moves (O -> I-X, B-X -> I-Y, ...).
+    """Transition and start scores that forbid invalid BIO moves
+    (O -> I-X, B-X -> I-Y, ...).
 
     labels: K tag strings -> (A: (K, K), start: (K,)) with `penalty` on forbidden entries.
 
@@ -124,7 +127,8 @@ def example():
 
 
 def plot_viterbi_trellis():
-    """The Viterbi trellis of the worked example: best prefix scores and the decoded path."""
+    """The Viterbi trellis of the worked example:
+    best prefix scores and the decoded path."""
     import matplotlib.pyplot as plt
 
     tokens, E, A, start, end = example()
@@ -135,7 +139,8 @@ def plot_viterbi_trellis():
     for t in range(1, T):  # back-pointer of every reachable node
         for j in range(K):
             if delta[t, j] > -100:
-                ax.plot([t - 1, t], [back[t, j], j], color="0.6", linestyle="--", linewidth=0.8)
+                ax.plot([t - 1, t], [back[t, j], j], color="0.6", linestyle="--",
+                        linewidth=0.8)
     ax.plot(range(T), path, color="black", linewidth=2.5, marker="o", markersize=9,
             label="Viterbi path (score 7.2)")
     greedy = E.argmax(axis=1)
@@ -153,6 +158,7 @@ def plot_viterbi_trellis():
     ax.set_xlim(-0.3, T - 0.4)
     ax.set_xlabel("token (numbers: best score of a path ending in that tag, delta[t, j])")
     ax.set_ylabel("tag")
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=8, frameon=False)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=8,
+              frameon=False)
     fig.tight_layout()
     return fig

@@ -1,12 +1,13 @@
 """Reshaping one step's next-token distribution: temperature, top-k, top-p, min-p and the
 repetition penalty. Search over whole sequences (greedy, beam) lives in beam_search.py.
 
-Follows: temperature softmax(z / T); top-k (Fan et al., 2018); nucleus / top-p (Holtzman et al.,
-2020); min-p (Nguyen et al., 2025); the repetition penalty of Keskar et al. (2019) in the
-sign-aware form that common libraries implement.
+Follows: temperature softmax(z / T); top-k (Fan et al., 2018); nucleus / top-p
+(Holtzman et al., 2020); min-p (Nguyen et al., 2025); the repetition penalty of
+Keskar et al. (2019) in the sign-aware form that common libraries implement.
 
-Simplifications: one distribution at a time (no batch dimension); filters act on probabilities
-rather than on logits with -inf; no sampling loop (see ngram_lm.NGramLM.sample for one).
+Simplifications: one distribution at a time (no batch dimension); filters act on
+probabilities rather than on logits with -inf; no sampling loop (see ngram_lm.NGramLM.sample
+for one).
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ def top_k_filter(p: np.ndarray, k: int) -> np.ndarray:
 
 
 def top_p_filter(p: np.ndarray, top_p: float) -> np.ndarray:
-    """Nucleus: keep the smallest top set whose mass reaches top_p, renormalise: (V,) -> (V,).
+    """Nucleus: keep the smallest top set whose mass reaches top_p, renormalise:
+    (V,) -> (V,).
 
     >>> top_p_filter(np.array([0.5, 0.3, 0.2]), 0.8)
     array([0.625, 0.375, 0.   ])
@@ -75,7 +77,8 @@ def repetition_penalty(z: np.ndarray, previous, theta: float = 1.2) -> np.ndarra
     """
     out = z.astype(float).copy()
     idx = np.unique(np.asarray(list(previous), dtype=int))  # each seen token once
-    # subtle: dividing a negative logit by theta > 1 would raise it, so negatives are multiplied.
+    # subtle: dividing a negative logit by theta > 1 would raise it,
+    # so negatives are multiplied.
     out[idx] = np.where(out[idx] > 0, out[idx] / theta, out[idx] * theta)
     return out
 
@@ -87,7 +90,8 @@ def plot_temperature_top_p():
     ranks = np.arange(1, EXAMPLE_LOGITS.size + 1)
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(6.4, 3.6))
     for T, marker, ls in [(0.5, "o", "-"), (1.0, "s", "--"), (2.0, "^", ":")]:
-        ax1.plot(ranks, softmax(EXAMPLE_LOGITS, T), marker=marker, linestyle=ls, label=f"T = {T}")
+        ax1.plot(ranks, softmax(EXAMPLE_LOGITS, T), marker=marker, linestyle=ls,
+                 label=f"T = {T}")
     ax1.set_xlabel("token rank")
     ax1.set_ylabel("probability")
     ax1.set_title("Temperature")

@@ -1,13 +1,15 @@
 """The geometry of a sentence-embedding space: anisotropy, centring and whitening, and the
 alignment and uniformity of Wang and Isola.
 
-Follows: Ethayarajh (2019) for anisotropy as the mean cosine of random pairs; Su et al. (2021),
-"Whitening Sentence Representations for Better Semantics and Faster Retrieval" (x -> (x - mu) W,
-W = U Lambda^(-1/2) from the SVD of the covariance, first k columns for dimension reduction);
+Follows: Ethayarajh (2019) for anisotropy as the mean cosine of random pairs;
+Su et al. (2021), "Whitening Sentence Representations for Better Semantics and Faster
+Retrieval" (x -> (x - mu) W, W = U Lambda^(-1/2) from the SVD of the covariance, first k
+columns for dimension reduction);
 Wang and Isola (2020) for L_align = E ||f(x) - f(y)||^alpha over positive pairs and
 L_uniform = log E exp(-t ||f(x) - f(y)||^2) over all pairs, on unit vectors.
-Simplifications: `synthetic_embeddings` is a toy generator (topics, a shared offset and a few
-high-variance "rogue" dimensions), not a language model; pairs for the means are sampled.
+Simplifications: `synthetic_embeddings` is a toy generator (topics, a shared offset and a
+few high-variance "rogue" dimensions), not a language model; pairs for the means are
+sampled.
 """
 
 import numpy as np
@@ -20,7 +22,8 @@ def _unit(X):
 def anisotropy(X, n_pairs=20000, rng=None):
     """Mean cosine between random pairs of distinct rows. X: (n, d), n >= 2 -> float.
 
-    >>> round(anisotropy(np.array([[1.0, 0.0], [1.0, 1.0]])), 4)  # the only pair: cos 45 deg
+    >>> X = np.array([[1.0, 0.0], [1.0, 1.0]])
+    >>> round(anisotropy(X), 4)  # the only pair: cos 45 deg
     0.7071
     """
     rng = rng if rng is not None else np.random.default_rng(0)
@@ -34,7 +37,8 @@ def anisotropy(X, n_pairs=20000, rng=None):
 
 
 def fit_whitening(X, k=None):
-    """Whitening of Su et al. (2021): mu and W with cov((X - mu) W) = I. X: (n, d) -> (d,), (d, k).
+    """Whitening of Su et al. (2021): mu and W with cov((X - mu) W) = I.
+    X: (n, d) -> (d,), (d, k).
 
     >>> X = np.array([[0.0, 0.0], [2.0, 0.0], [0.0, 4.0], [2.0, 4.0]])
     >>> mu, W = fit_whitening(X)
@@ -71,7 +75,8 @@ def uniformity(Z, t=2, n_pairs=20000, rng=None):
     """L_uniform: log of the mean of exp(-t ||z_i - z_j||^2) over random pairs i != j.
 
     0 when every point is the same; about -2 t + 2 t^2 / d (-4 + 8 / d at t = 2) for points
-    uniform on the sphere in d dimensions, the distribution that minimises it (Wang and Isola).
+    uniform on the sphere in d dimensions, the distribution that minimises it
+    (Wang and Isola).
 
     >>> uniformity(np.ones((5, 3)))
     0.0
@@ -112,7 +117,8 @@ def synthetic_embeddings(n=2000, d=64, n_topics=8, rng=None):
 
 
 def nn_topic_accuracy(X, y):
-    """Share of points whose nearest other point by cosine has the same topic (leave-one-out 1-NN).
+    """Share of points whose nearest other point by cosine has the same topic
+    (leave-one-out 1-NN).
 
     >>> X = np.array([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [0.1, 0.9]])
     >>> nn_topic_accuracy(X, np.array([0, 0, 1, 1]))

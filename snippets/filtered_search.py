@@ -1,4 +1,5 @@
-"""Metadata-filtered vector search: pre-filtering, post-filtering, and what post-filtering loses.
+"""Metadata-filtered vector search: pre-filtering, post-filtering, and what
+post-filtering loses.
 
 Follows: the attribute-filtering strategies compared in Milvus (Wang et al.,
 SIGMOD 2021): filter first and search only the rows that pass (pre-filter), or
@@ -18,7 +19,8 @@ import numpy as np
 
 
 def top_k(scores, k):
-    """Indices of the k largest scores, best first; ties keep index order. (n,) -> (min(k, n),).
+    """Indices of the k largest scores, best first; ties keep index order.
+    (n,) -> (min(k, n),).
 
     >>> top_k(np.array([0.1, 0.9, 0.5, 0.9]), 3).tolist()
     [1, 3, 2]
@@ -26,13 +28,15 @@ def top_k(scores, k):
     neg = -np.asarray(scores)
     if len(neg) > k > 0:  # select in O(n), then sort only the k selected
         kth = np.partition(neg, k - 1)[k - 1]
-        sel = np.flatnonzero(neg <= kth)  # subtle: every tie at the boundary, in index order
+        # subtle: every tie at the boundary, in index order
+        sel = np.flatnonzero(neg <= kth)
         return sel[np.argsort(neg[sel], kind="stable")[:k]]
     return np.argsort(neg, kind="stable")[:k]
 
 
 def prefilter_search(x, q, mask, k):
-    """Search only the rows that pass the filter. x: (n, d), q: (d,), mask: (n,) bool -> ids.
+    """Search only the rows that pass the filter.
+    x: (n, d), q: (d,), mask: (n,) bool -> ids.
 
     >>> x = np.array([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0]])
     >>> prefilter_search(x, np.array([1.0, 0.0]), np.array([False, True, True]), 2).tolist()
@@ -43,10 +47,12 @@ def prefilter_search(x, q, mask, k):
 
 
 def postfilter_search(x, q, mask, k, k_prime):
-    """Search all rows for k' candidates, then keep the first k that pass. -> ids (<= k of them).
+    """Search all rows for k' candidates, then keep the first k that pass.
+    -> ids (<= k of them).
 
     >>> x = np.array([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0]])
-    >>> postfilter_search(x, np.array([1.0, 0.0]), np.array([False, True, True]), 2, 2).tolist()
+    >>> q, mask = np.array([1.0, 0.0]), np.array([False, True, True])
+    >>> postfilter_search(x, q, mask, 2, 2).tolist()
     [1]
     """
     cand = top_k(x @ q, k_prime)
@@ -58,7 +64,8 @@ def _binom_pmf(j, n, s):
 
 
 def p_postfilter_full(k, k_prime, s):
-    """P(at least k of k' candidates pass a filter of selectivity s) = P(Binomial(k', s) >= k).
+    """P(at least k of k' candidates pass a filter of selectivity s)
+    = P(Binomial(k', s) >= k).
 
     >>> round(p_postfilter_full(10, 1000, 0.01), 3)
     0.543
@@ -104,12 +111,13 @@ def plot_postfilter_results():
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
     ax.semilogx(s_grid, [k] * len(s_grid), "k-", label="pre-filter")
     for k_prime, ls, marker in ((10, "--", "o"), (100, "-.", "s"), (1000, ":", "^")):
-        ax.semilogx(s_grid, [expected_postfilter_results(k, k_prime, s) for s in s_grid], "k",
-                    ls=ls, label=f"post-filter, k' = {k_prime} (expected)")
+        ax.semilogx(s_grid, [expected_postfilter_results(k, k_prime, s) for s in s_grid],
+                    "k", ls=ls, label=f"post-filter, k' = {k_prime} (expected)")
         sim = [np.mean([len(postfilter_search(x, q, rng.random(len(x)) < s, k, k_prime))
                         for q in queries]) for s in s_sim]
         ax.plot(s_sim, sim, "k" + marker, mfc="white", ls="none")
-    ax.plot([], [], "ko", mfc="white", ls="none", label="measured (20,000 vectors, 50 queries)")
+    ax.plot([], [], "ko", mfc="white", ls="none",
+            label="measured (20,000 vectors, 50 queries)")
     ax.set_xlabel("filter selectivity s (fraction of rows that pass, log scale)")
     ax.set_ylabel("results returned of k = 10")
     ax.set_ylim(0, 10.8)

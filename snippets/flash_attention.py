@@ -3,12 +3,13 @@
 `flash_attention` is Algorithm 1 of Dao et al. (2022): K and V blocks in the outer loop, Q
 blocks in the inner loop, running row maxima m and sums l so that no N x N matrix is ever
 formed. It also returns the log-sum-exp L = m + log l, the one statistic per row that the
-FlashAttention-2 backward pass keeps (FlashAttention kept m and l) to recompute the attention
-probabilities block by block (`recompute_probs`). HBM traffic is counted in flash_attention_io.py.
+FlashAttention-2 backward pass keeps (FlashAttention kept m and l) to recompute the
+attention probabilities block by block (`recompute_probs`). HBM traffic is counted in
+flash_attention_io.py.
 
-Follows: Milakov and Gimelshein (2018) for the online softmax; Dao et al. (2022), Algorithm 1,
-with the softmax scale tau and the causal mask of their Algorithm 2; skipping blocks that lie
-entirely above the diagonal as in FlashAttention-2 (Dao, 2023).
+Follows: Milakov and Gimelshein (2018) for the online softmax; Dao et al. (2022),
+Algorithm 1, with the softmax scale tau and the causal mask of their Algorithm 2; skipping
+blocks that lie entirely above the diagonal as in FlashAttention-2 (Dao, 2023).
 Simplifications: one head, no dropout, square causal mask only; NumPy, so "SRAM" and "HBM"
 are just names for the block variables and the full arrays.
 """

@@ -1,4 +1,5 @@
-"""HBM reads and writes of standard attention and of FlashAttention, counted from the algorithms.
+"""HBM reads and writes of standard attention and of FlashAttention, counted from the
+algorithms.
 
 The counts follow the paper's IO analysis (Dao et al., 2022, Theorem 2): standard attention
 (Algorithm 0) moves Theta(N d + N^2) elements between HBM and SRAM, FlashAttention

@@ -1,11 +1,13 @@
-"""Dense dual-encoder retrieval with a toy encoder, and hybrid retrieval by reciprocal rank fusion.
+"""Dense dual-encoder retrieval with a toy encoder, and hybrid retrieval by
+reciprocal rank fusion.
 
 Follows: Karpukhin et al. (2020), DPR: query and passage encoded independently, relevance is
 their inner product, so passages are encoded once, offline; Cormack, Clarke and Buettcher
 (2009): RRF(d) = sum over rankings r of 1 / (k + rank_r(d)), k = 60.
-Simplifications: the "encoder" is a fixed lexicon of concepts (synonyms share a vector) instead
-of a trained transformer, so it generalises over paraphrases but knows no rare token (codes,
-model numbers, surnames), which is the failure mode of real dense retrievers it stands for.
+Simplifications: the "encoder" is a fixed lexicon of concepts (synonyms share a vector)
+instead of a trained transformer, so it generalises over paraphrases but knows no rare token
+(codes, model numbers, surnames), which is the failure mode of real dense retrievers it
+stands for.
 """
 
 import numpy as np
@@ -37,7 +39,8 @@ QUERIES = {  # id: (text, relevant document, the kind of match it needs)
     "q6": ("notebook will not turn on", 4, "semantic"),
     "q7": ("end my plan so payments stop", 12, "semantic"),
 }
-# The encoder's vocabulary: word -> concept. Words outside it (e2210, xr9, tomasz) are unknown.
+# The encoder's vocabulary: word -> concept.
+# Words outside it (e2210, xr9, tomasz) are unknown.
 CONCEPTS = {w: c for c, words in {
     "password": "password passcode", "login": "login sign", "reset": "reset forgot",
     "printer": "printer", "error": "error", "driver": "driver", "outdated": "outdated",
@@ -55,15 +58,17 @@ class ToyEncoder:
 
     >>> enc = ToyEncoder(d=8, rng=np.random.default_rng(0))
     >>> E = enc.encode(["laptop battery", "notebook battery", "XR9"])
-    >>> round(float(E[0] @ E[1]), 4), float(np.abs(E[2]).sum())  # synonyms match; unknown: 0
-    (1.0, 0.0)
+    >>> round(float(E[0] @ E[1]), 4)  # synonyms match
+    1.0
+    >>> float(np.abs(E[2]).sum())  # unknown: 0
+    0.0
     """
 
     def __init__(self, d=64, rng=None):
         rng = rng if rng is not None else np.random.default_rng(0)
         self.d = d
         names = sorted(set(CONCEPTS.values()))
-        vectors = rng.normal(size=(len(names), d)) / np.sqrt(d)  # nearly orthogonal concepts
+        vectors = rng.normal(size=(len(names), d)) / np.sqrt(d)  # near-orthogonal concepts
         self.vec = {c: vectors[i] for i, c in enumerate(names)}
 
     def encode(self, texts):
@@ -80,9 +85,11 @@ class ToyEncoder:
 def dense_search(q, D, k=10):
     """Dual-encoder retrieval: ids of the k passages with the largest inner product q . d_i.
 
-    q: (d,), D: (N, d) passage embeddings computed offline -> list of k ids (ties: lower id).
+    q: (d,), D: (N, d) passage embeddings computed offline -> list of k ids
+    (ties: lower id).
 
-    >>> dense_search(np.array([1.0, 0.0]), np.array([[0.0, 1.0], [0.9, 0.1], [0.5, 0.5]]), 2)
+    >>> D = np.array([[0.0, 1.0], [0.9, 0.1], [0.5, 0.5]])
+    >>> dense_search(np.array([1.0, 0.0]), D, 2)
     [1, 2]
     """
     s = D @ q

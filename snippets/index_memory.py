@@ -17,7 +17,8 @@ GB = 1e9
 
 
 def bytes_per_vector(d, kind, m=None, nbits=8):
-    """Bytes to store one d-dimensional vector as fp32, fp16, int8, binary or PQ (m x nbits).
+    """Bytes to store one d-dimensional vector as fp32, fp16, int8, binary or PQ
+    (m x nbits).
 
     >>> bytes_per_vector(768, "fp32"), bytes_per_vector(768, "pq", m=64)
     (3072, 64)
@@ -95,7 +96,8 @@ def table_bytes_per_query(m, nbits=8, float_bytes=4):
 
 
 def ivf_distance_computations(n, nlist, nprobe):
-    """Distances per IVF query: nlist to the centroids, then n * nprobe / nlist codes in the lists.
+    """Distances per IVF query: nlist to the centroids, then n * nprobe / nlist codes
+    in the lists.
 
     >>> ivf_distance_computations(10**6, 1000, 10)
     11000.0

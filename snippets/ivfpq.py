@@ -42,7 +42,8 @@ def exact_search(x, q, k):
 
 
 def knn_recall(found, truth):
-    """k-recall@k: mean fraction of the true k neighbours among the k returned. (nq, k) -> float.
+    """k-recall@k: mean fraction of the true k neighbours among the k returned.
+    (nq, k) -> float.
 
     >>> knn_recall(np.array([[1, 2, 9]]), np.array([[1, 2, 3]]))
     0.6666666666666666
@@ -59,13 +60,15 @@ def smallest_k(d, k):
     """
     if len(d) > k > 0:
         kth = np.partition(d, k - 1)[k - 1]  # the k-th smallest value, in O(n)
-        sel = np.flatnonzero(d <= kth)  # subtle: keeps every tie at the boundary, in position order
+        # subtle: keeps every tie at the boundary, in position order
+        sel = np.flatnonzero(d <= kth)
         return sel[np.argsort(d[sel], kind="stable")[:k]]
     return np.argsort(d, kind="stable")[:k]
 
 
 class IVFPQ:
-    """IVF with nlist lists; residuals stored as m-byte PQ codes (nbits = 8), or raw if m is None.
+    """IVF with nlist lists; residuals stored as m-byte PQ codes (nbits = 8),
+    or raw if m is None.
 
     >>> x, q = clustered_data(2000, 3, 16, n_clusters=20, spread=0.3, seed=0)
     >>> index = IVFPQ(nlist=16).train(x).add(x)  # IVF-Flat: exact once every list is probed
@@ -83,27 +86,33 @@ class IVFPQ:
         sample = x[np.random.default_rng(self.seed).permutation(len(x))[:n_train]]
         self.centroids, assign = kmeans(sample, self.nlist, seed=self.seed)
         if self.m is not None:
-            residuals = sample - self.centroids[assign]  # PQ encodes what the coarse step missed
-            self.codebooks = pq_train(residuals, self.m, self.nbits, n_iter=10, seed=self.seed)
+            # PQ encodes what the coarse step missed
+            residuals = sample - self.centroids[assign]
+            self.codebooks = pq_train(residuals, self.m, self.nbits, n_iter=10,
+                                      seed=self.seed)
         return self
 
     def add(self, x):
-        """Store every vector in the list of its nearest centroid, as the code of its residual."""
+        """Store every vector in the list of its nearest centroid,
+        as the code of its residual."""
         x = np.asarray(x, dtype=np.float64)
         assign = sq_dists(x, self.centroids).argmin(1)
         residuals = x - self.centroids[assign]
         payload = residuals if self.m is None else pq_encode(residuals, self.codebooks)
-        self.lists = [(np.flatnonzero(assign == c), payload[assign == c]) for c in range(self.nlist)]
+        self.lists = [(np.flatnonzero(assign == c), payload[assign == c])
+                      for c in range(self.nlist)]
         return self
 
     def search(self, q, k, nprobe):
-        """Top-k ids per query (-1 where fewer than k were scanned) and vectors scanned per query."""
+        """Top-k ids per query (-1 where fewer than k were scanned)
+        and vectors scanned per query."""
         q = np.atleast_2d(np.asarray(q, dtype=np.float64))
         ids = np.full((len(q), k), -1)
         scanned = np.zeros(len(q), dtype=int)
-        probes = np.argsort(sq_dists(q, self.centroids), axis=1)[:, :nprobe]  # w nearest lists
+        # w nearest lists
+        probes = np.argsort(sq_dists(q, self.centroids), axis=1)[:, :nprobe]
         for i, qi in enumerate(q):
-            r = qi - self.centroids[probes[i]]  # (w, d): the query residual for each probed list
+            r = qi - self.centroids[probes[i]]  # (w, d): query residual per probed list
             tables = None if self.m is None else adc_table(r, self.codebooks)  # (w, m, k*)
             cand_ids, cand_d = [], []
             for j, c in enumerate(probes[i]):
@@ -122,9 +131,11 @@ class IVFPQ:
 
 
 def rerank_exact(x, q, shortlist, k):
-    """Re-rank a shortlist by exact distances to the full vectors. shortlist: (nq, R) -> (nq, k).
+    """Re-rank a shortlist by exact distances to the full vectors.
+    shortlist: (nq, R) -> (nq, k).
 
-    >>> rerank_exact(np.array([[0.0], [5.0], [1.0]]), np.array([[0.9]]), np.array([[1, 0, 2]]), 2)
+    >>> x, q = np.array([[0.0], [5.0], [1.0]]), np.array([[0.9]])
+    >>> rerank_exact(x, q, np.array([[1, 0, 2]]), 2)
     array([[2, 0]])
     """
     out = np.full((len(q), k), -1)
@@ -137,8 +148,8 @@ def rerank_exact(x, q, shortlist, k):
 
 
 def recall_curve(index, x, q, k, nprobes, refine=None, truth=None):
-    """k-recall@k and mean fraction of the database scanned per nprobe; refine=R re-ranks R codes;
-    truth: the exact top-k ids (nq, k), computed by exact_search if not given.
+    """k-recall@k and mean fraction of the database scanned per nprobe; refine=R re-ranks R
+    codes; truth: the exact top-k ids (nq, k), computed by exact_search if not given.
 
     >>> x, q = clustered_data(1000, 20, 8, n_clusters=10, spread=0.5, seed=0)
     >>> recall_curve(IVFPQ(nlist=8).train(x).add(x), x, q, 10, [8])

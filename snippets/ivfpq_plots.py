@@ -19,7 +19,8 @@ NPROBES = (1, 2, 4, 8, 16, 64)
 
 @lru_cache(maxsize=1)
 def demo_curves():
-    """10-recall@10 and fraction scanned per nprobe for IVF-Flat, IVF-PQ and IVF-PQ + re-rank.
+    """10-recall@10 and fraction scanned per nprobe for IVF-Flat, IVF-PQ and
+    IVF-PQ + re-rank.
 
     Returns {name: (recalls, fractions)}; computed once per process.
     """
@@ -30,13 +31,14 @@ def demo_curves():
     return {
         "IVF-Flat (128 B/vector)": recall_curve(flat, x, q, K, NPROBES, truth=truth),
         f"IVF-PQ, m = {M} (8 B/vector)": recall_curve(pq, x, q, K, NPROBES, truth=truth),
-        f"IVF-PQ + exact re-rank of {REFINE}": recall_curve(pq, x, q, K, NPROBES, refine=REFINE,
-                                                           truth=truth),
+        f"IVF-PQ + exact re-rank of {REFINE}": recall_curve(pq, x, q, K, NPROBES,
+                                                           refine=REFINE, truth=truth),
     }
 
 
 def plot_recall_vs_scanned():
-    """Figure: 10-recall@10 against the percentage of the database scanned, one point per nprobe."""
+    """Figure: 10-recall@10 against the percentage of the database scanned,
+    one point per nprobe."""
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6.4, 3.6))
@@ -46,8 +48,8 @@ def plot_recall_vs_scanned():
                     label=name)
     recalls, fractions = next(iter(demo_curves().values()))  # label the IVF-Flat points
     for w, f, r in zip(NPROBES, fractions, recalls):
-        ax.annotate(f"nprobe={w}", (100 * f, r), textcoords="offset points", xytext=(4, -12),
-                    fontsize=7)
+        ax.annotate(f"nprobe={w}", (100 * f, r), textcoords="offset points",
+                    xytext=(4, -12), fontsize=7)
     ax.set_xlabel("vectors scanned per query (% of the database, log scale)")
     ax.set_ylabel("10-recall@10 vs exact search")
     ax.set_ylim(0.5, 1.02)

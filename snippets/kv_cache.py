@@ -1,10 +1,11 @@
 """Incremental decoding with a key/value cache in a tiny NumPy decoder-only transformer.
 
-A pre-norm decoder with sinusoidal positions, causal self-attention with `n_kv_heads` key/value
-heads shared by groups of query heads (MHA when n_kv_heads = n_heads, GQA in between, MQA when
-n_kv_heads = 1), a ReLU MLP and tied input/output embeddings. `forward` takes the cache of the
-tokens seen so far and returns it extended, so full recomputation and cached decoding are the
-same code path with a different split of the input. Memory and FLOP arithmetic: kv_cache_size.py.
+A pre-norm decoder with sinusoidal positions, causal self-attention with `n_kv_heads`
+key/value heads shared by groups of query heads (MHA when n_kv_heads = n_heads, GQA in
+between, MQA when n_kv_heads = 1), a ReLU MLP and tied input/output embeddings. `forward`
+takes the cache of the tokens seen so far and returns it extended, so full recomputation and
+cached decoding are the same code path with a different split of the input. Memory and FLOP
+arithmetic: kv_cache_size.py.
 
 Follows: Vaswani et al. (2017) for the decoder; Shazeer (2019) for multi-query attention;
 Ainslie et al. (2023) for grouped-query attention.

@@ -1,13 +1,16 @@
-"""KV-cache arithmetic: bytes held per sequence, and decode FLOPs with and without the cache.
+"""KV-cache arithmetic: bytes held per sequence, and decode FLOPs with and without
+the cache.
 
 Model shapes are those of the released Llama 2 checkpoints (Touvron et al., 2023): 7B uses
-multi-head attention, 70B grouped-query attention with 8 key/value heads (Ainslie et al., 2023).
+multi-head attention, 70B grouped-query attention with 8 key/value heads
+(Ainslie et al., 2023).
 
 Follows: Shazeer (2019) and Ainslie et al. (2023) for the number of key/value heads;
 Kwon et al. (2023) for the per-token cache size as 2 x hidden x layers x bytes.
 Simplifications: FLOPs count matrix multiplies only (2 per multiply-add; norms, softmax,
-activations and the embedding lookup are ignored); the causal score matrix is counted in full
-(t x t), as a masked matmul computes it; sizes are for a dense cache, no paging overhead.
+activations and the embedding lookup are ignored); the causal score matrix is counted in
+full (t x t), as a masked matmul computes it; sizes are for a dense cache, no paging
+overhead.
 """
 
 import math

@@ -2,18 +2,18 @@
 
 Follows: Blei, Ng and Jordan (2003), "Latent Dirichlet Allocation" (the generative story);
 Griffiths and Steyvers (2004), "Finding scientific topics" (the collapsed Gibbs sampler and
-the estimates of phi and theta); Mimno et al. (2011), "Optimizing Semantic Coherence in Topic
-Models" (UMass coherence).
+the estimates of phi and theta); Mimno et al. (2011), "Optimizing Semantic Coherence in
+Topic Models" (UMass coherence).
 
 Simplifications: symmetric scalar priors alpha and beta, fixed (no hyperparameter
-optimisation); a fixed number of sweeps, no burn-in diagnostics; the last sample is used, not
-an average over samples. For speed a sweep resamples a block of tokens at once, each from
-counts that still hold the other block members' old topics. Block b holds the tokens at
+optimisation); a fixed number of sweeps, no burn-in diagnostics; the last sample is used,
+not an average over samples. For speed a sweep resamples a block of tokens at once, each
+from counts that still hold the other block members' old topics. Block b holds the tokens at
 positions p with p % n_blocks == b; with the default n_blocks (the longest document) a block
-has at most one token per document, so only the shared topic-word counts are stale inside it,
-the approximation of AD-LDA (Newman et al., 2009): no longer an exact Gibbs sampler, with no
-convergence guarantee. With a single document every block is one token and the sampler is the
-exact sequential one.
+has at most one token per document, so only the shared topic-word counts are stale inside
+it, the approximation of AD-LDA (Newman et al., 2009): no longer an exact Gibbs sampler,
+with no convergence guarantee. With a single document every block is one token and the
+sampler is the exact sequential one.
 """
 
 from itertools import permutations
@@ -33,7 +33,8 @@ def planted_topics(K, words_per_topic, n_shared, shared_mass):
     V = K * words_per_topic + n_shared
     phi = np.zeros((K, V))
     for k in range(K):
-        phi[k, k * words_per_topic:(k + 1) * words_per_topic] = (1 - shared_mass) / words_per_topic
+        phi[k, k * words_per_topic:(k + 1) * words_per_topic] = (
+            (1 - shared_mass) / words_per_topic)
     phi[:, K * words_per_topic:] = shared_mass / max(n_shared, 1)
     return phi
 
@@ -61,7 +62,8 @@ def generate_corpus(phi, n_docs, doc_len, alpha, rng):
 
 
 def gibbs_lda(docs, K, V, alpha, beta, n_iter, rng, n_blocks=None):
-    """Collapsed Gibbs sampling for LDA; returns the topic-word and document-topic estimates.
+    """Collapsed Gibbs sampling for LDA; returns the topic-word and document-topic
+    estimates.
 
     docs: list of int arrays (word ids < V) -> phi: (K, V), theta: (D, K).
 
@@ -87,7 +89,8 @@ def gibbs_lda(docs, K, V, alpha, beta, n_iter, rng, n_blocks=None):
             wi, di, zi = w[idx], d[idx], z[idx]
             own = np.eye(K)[zi]  # (B, K): each token's own assignment, excluded below
             # p(z_i = k | z_-i, w) ∝ (n_dk + alpha)(n_kw + beta) / (n_k + V beta)
-            p = (n_dk[di] - own + alpha) * (n_kw[:, wi].T - own + beta) / (n_k - own + V * beta)
+            p = ((n_dk[di] - own + alpha) * (n_kw[:, wi].T - own + beta)
+                 / (n_k - own + V * beta))
             c = np.cumsum(p, axis=1)
             new = (c < u[idx, None] * c[:, -1:]).sum(axis=1)  # inverse-CDF draw
             # subtle: np.add.at, since tokens of one block may share a (doc, topic) cell
@@ -105,9 +108,9 @@ def gibbs_lda(docs, K, V, alpha, beta, n_iter, rng, n_blocks=None):
 def topic_similarity(phi_hat, phi_true):
     """Best one-to-one matching of estimated to planted topics by cosine similarity.
 
-    phi_hat, phi_true: (K, V) -> (per-topic cosine of the best matching (K,), matching (K,)),
-    where matching[k] is the estimated topic assigned to planted topic k. Brute force over
-    the K! matchings: meant for small K.
+    phi_hat, phi_true: (K, V) -> (per-topic cosine of the best matching (K,),
+    matching (K,)), where matching[k] is the estimated topic assigned to planted topic k.
+    Brute force over the K! matchings: meant for small K.
 
     >>> sims, match = topic_similarity(np.eye(3)[[2, 0, 1]], np.eye(3))
     >>> sims.tolist(), match.tolist()
@@ -123,13 +126,15 @@ def topic_similarity(phi_hat, phi_true):
 
 
 def umass_coherence(top_words, X):
-    """UMass coherence of one topic: sum over ordered pairs of log((D(v_m, v_l) + 1) / D(v_l)).
+    """UMass coherence of one topic: sum over ordered pairs of
+    log((D(v_m, v_l) + 1) / D(v_l)).
 
     top_words: (M,) word ids, most probable first; X: (D, V) document-term counts -> float.
     D(v) counts documents containing v; D(v, v') documents containing both.
 
     >>> X = np.array([[1, 1, 0], [1, 0, 0], [1, 0, 1], [0, 1, 1]])
-    >>> round(umass_coherence(np.array([0, 1]), X), 4)  # log((D(1, 0) + 1) / D(0)) = log(2 / 3)
+    >>> top = np.array([0, 1])
+    >>> round(umass_coherence(top, X), 4)  # log((D(1, 0) + 1) / D(0)) = log(2 / 3)
     -0.4055
     """
     B = (np.asarray(X) > 0).astype(float)[:, top_words]  # (D, M) word present in document

@@ -14,7 +14,8 @@ import numpy as np
 
 
 def class_weights(y, classes, mode=None):
-    """Per-example weights s_i. y: (n,) -> (n,). mode None: all 1; "balanced": n / (K * n_c).
+    """Per-example weights s_i. y: (n,) -> (n,).
+    mode None: all 1; "balanced": n / (K * n_c).
 
     >>> class_weights(np.array([0, 0, 0, 1]), np.array([0, 1]), "balanced").tolist()
     [0.6666666666666666, 0.6666666666666666, 0.6666666666666666, 2.0]
@@ -59,7 +60,7 @@ class LogisticRegression:
         s = class_weights(y, self.classes_, self.class_weight)[:, None]  # (n, 1)
         lam = 1.0 / (self.C * n)
         # Step 1/L: the CE Hessian in the logits is at most 1/2 (softmax) or 1/4 (sigmoid).
-        Xb = np.hstack([X, np.ones((n, 1))]) * np.sqrt(s)  # weighted design with bias column
+        Xb = np.hstack([X, np.ones((n, 1))]) * np.sqrt(s)  # weighted design + bias column
         L = (0.25 if k == 1 else 0.5) * np.linalg.norm(Xb, 2) ** 2 / n + lam
         beta = (np.sqrt(L / lam) - 1) / (np.sqrt(L / lam) + 1)  # Nesterov momentum
         self.W, self.b = np.zeros((d, k)), np.zeros(k)
@@ -70,7 +71,7 @@ class LogisticRegression:
             gW = X.T @ G + lam * VW  # (d, k)
             gb = G.sum(axis=0)  # (k,)
             W_new, b_new = VW - gW / L, vb - gb / L  # gradient step
-            VW = W_new + beta * (W_new - self.W)  # momentum: extrapolate along the last step
+            VW = W_new + beta * (W_new - self.W)  # momentum: extrapolate the last step
             vb = b_new + beta * (b_new - self.b)
             self.W, self.b = W_new, b_new
             if max(np.abs(gW).max(), np.abs(gb).max()) < self.tol:

@@ -24,6 +24,8 @@ from snippets.rag_retrieval import TrigramLSA, ranking, terms
 
 @dataclass(frozen=True)
 class Chunk:
+    """A retrievable piece of a document, with the id that prompts cite."""
+
     cid: str  # "<doc id>#<chunk number>"
     doc_id: str
     text: str

@@ -39,6 +39,7 @@ def tokenize(text):
 
 
 def is_negator(token):
+    """True for a word that flips the polarity of what follows ("not", "never", "isn't")."""
     return token in NEGATORS or token.endswith("n't")
 
 

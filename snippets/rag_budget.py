@@ -118,10 +118,10 @@ def plot_fanout_p99():
                 label="request p99, analytic $F^{-1}(0.99^{1/S})$")
     ax.semilogx(S_line, [hedged_fanout_quantile(0.99, S, h, med, sig) for S in S_line],
                 "k--", label=f"hedged at the shard p95 ({h:.1f} ms), analytic")
-    sims = [np.quantile(simulate_fanout(S, 20_000, med, sig, rng), 0.99) for S in S_sim]
-    sims_h = [np.quantile(simulate_fanout(S, 20_000, med, sig, rng, h=h), 0.99)
+    sims = [np.quantile(simulate_fanout(S, 5_000, med, sig, rng), 0.99) for S in S_sim]
+    sims_h = [np.quantile(simulate_fanout(S, 5_000, med, sig, rng, h=h), 0.99)
               for S in S_sim]
-    ax.plot(S_sim, sims, "ko", mfc="white", label="simulation (20,000 requests)")
+    ax.plot(S_sim, sims, "ko", mfc="white", label="simulation (5,000 requests)")
     ax.plot(S_sim, sims_h, "ks", mfc="white", label="simulation, hedged")
     ax.axhline(lognormal_quantile(0.99, med, sig), color="gray", ls=":",
                label="one shard's p99")

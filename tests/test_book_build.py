@@ -24,7 +24,7 @@ pytestmark = pytest.mark.build
 
 def sphinx(builder: str, src: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
     """Run sphinx-build the way `make` does (-W -n --keep-going)."""
-    cmd = [sys.executable, "-m", "sphinx", "-b", builder, "-W", "-n", "--keep-going", "-q",
+    cmd = [sys.executable, "-m", "sphinx", "-b", builder, "-W", "-n", "--keep-going", "-q", "-j", "auto",
            *extra, str(src), str(out)]
     return subprocess.run(cmd, capture_output=True, text=True, cwd=src.parent)
 

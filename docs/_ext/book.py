@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import importlib
 import io
 import re
@@ -302,23 +303,35 @@ def _snippet_sources(root: Path) -> list[Path]:
     return sorted((root / "snippets").glob("*.py"))
 
 
-def render_figure(spec: str, outdir: Path) -> str:
+def render_figure(spec: str, outdir: Path, root: Path) -> str:
     """Draw `module:function` (or `module.function`) into outdir as SVG and PDF; return the stem.
 
     Files are rewritten only when their bytes change, so an unchanged figure is not recopied.
+    A figure whose inputs (every snippet source, the spec, matplotlib's version) hash to the
+    key stored beside it is not drawn again: one-page edits and rebuilds skip the plotting.
     """
+    module_name, _, func_name = spec.replace(":", ".").rpartition(".")
+    stem = f"{module_name.split('.')[-1]}-{func_name}"
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(f"{spec}|{version('matplotlib')}".encode())
+    for source in _snippet_sources(root):
+        digest.update(source.name.encode() + b"\0" + source.read_bytes())
+    key_file = outdir / f"{stem}.key"
+    if (key_file.exists() and key_file.read_text() == digest.hexdigest()
+            and (outdir / f"{stem}.svg").exists() and (outdir / f"{stem}.pdf").exists()):
+        return stem
+
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    module_name, _, func_name = spec.replace(":", ".").rpartition(".")
     try:
         module = importlib.import_module(module_name)
         func = getattr(module, func_name)
     except (ImportError, AttributeError) as err:
         raise ValueError(f"cannot import plotting function {spec!r}: {err}") from err
-    stem = f"{module_name.split('.')[-1]}-{func_name}"
     with matplotlib.rc_context({"svg.hashsalt": "book", "svg.fonttype": "path"}):
         fig = func()
         outdir.mkdir(parents=True, exist_ok=True)
@@ -329,6 +342,7 @@ def render_figure(spec: str, outdir: Path) -> str:
             if not target.exists() or target.read_bytes() != buf.getvalue():
                 target.write_bytes(buf.getvalue())
         plt.close(fig)
+    key_file.write_text(digest.hexdigest())
     return stem
 
 
@@ -342,7 +356,7 @@ class SnippetFigure(Figure):
         if str(root) not in sys.path:
             sys.path.insert(0, str(root))
         try:
-            stem = render_figure(self.arguments[0], srcdir / FIGURES_DIR)
+            stem = render_figure(self.arguments[0], srcdir / FIGURES_DIR, root)
         except Exception as err:  # the plotting code's own error, with the page's location
             raise self.error(f"snippet-figure {self.arguments[0]}: {type(err).__name__}: {err}") from err
         # Redraw when any snippet changes (a plot may use helpers from other modules).

@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 SPHINX := $(PY) -m sphinx
 SPHINXOPTS ?= -W -n --keep-going -q -j auto
-BUILD  := docs/_build
+BUILD  := build
 PDF_NAME := nlp-llm-interview-questions.pdf
 TEX_TOOLS := xelatex latexmk
 TEX_PACKAGES := latexmk texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended texlive-xetex tex-gyre fonts-freefont-otf
@@ -55,7 +55,7 @@ pdf: $(STAMP) check-tex
 # serve: live-reload preview for writers (HTML only; figures and snippets are watched too).
 serve: $(STAMP)
 	$(VENV)/bin/sphinx-autobuild docs $(BUILD)/html --watch snippets \
-	  --ignore "*/_figures/*" --ignore "*/_build/*" -n --keep-going
+	  --ignore "*/_figures/*" -n --keep-going
 
 # -- the tests ---------------------------------------------------------------------------------
 test: $(STAMP)

@@ -148,7 +148,7 @@ def test_landing_page_links_all_questions_and_the_pdf(html):
     doc = soup(html / "index.html")
     hrefs = [a.get("href", "") for a in doc.find_all("a")]
     assert "all-questions.html" in hrefs
-    pdf = DOCS / "_build" / "pdf" / "nlp-llm-interview-questions.pdf"
+    pdf = ROOT / "build" / "pdf" / "nlp-llm-interview-questions.pdf"
     if pdf.exists():  # built by `make pdf`: a real link, and the file is in the site
         assert "nlp-llm-interview-questions.pdf" in hrefs
         assert (html / "nlp-llm-interview-questions.pdf").is_file()

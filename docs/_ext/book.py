@@ -371,7 +371,7 @@ class SnippetFigure(Figure):
 
 
 def pdf_path(app: Sphinx) -> Path:
-    return Path(app.srcdir) / "_build" / "pdf" / app.config.book_pdf_name
+    return Path(app.srcdir).parent / "build" / "pdf" / app.config.book_pdf_name  # where make pdf puts it
 
 
 class BookPdf(SphinxRole):

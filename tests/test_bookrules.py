@@ -164,7 +164,7 @@ CASES = {
                                 edit(b / PART8 / "index.md", "q48-kv-caching\n", "q48-kv-caching\nq48-kv-cache-again\n")),
                      "Q48 is defined twice"),
     "placeholder text": (lambda b: edit(q48(b), "More text.", "TODO: write this."),
-                         "q48-kv-caching.md:23: placeholder text 'TODO'"),
+                         "q48-kv-caching.md:23: unfinished-page marker 'TODO'"),
     "no front matter": (lambda b: edit(q48(b), "---\nlevel", "level"),
                         "q48-kv-caching.md:1: no front matter"),
     "missing part index": (lambda b: (b / PARTS[5][0] / "index.md").unlink(), "part 5 has no index page"),

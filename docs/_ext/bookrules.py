@@ -124,7 +124,7 @@ def parse_page(path: Path, display: Path | None = None) -> Page:
         if h:
             headings.append((n, len(h.group(1)), h.group(2)))
         if PLACEHOLDER_RE.search(line):
-            page.problems.append(Problem(shown, n, f"placeholder text {PLACEHOLDER_RE.search(line).group(0)!r}: a page is complete or not in the book"))
+            page.problems.append(Problem(shown, n, f"unfinished-page marker {PLACEHOLDER_RE.search(line).group(0)!r}: a page is complete or not in the book"))
 
     titles = [(n, t) for n, lvl, t in headings if lvl == 1]
     if len(titles) != 1:

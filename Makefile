@@ -12,7 +12,7 @@ PDF_NAME := nlp-llm-interview-questions.pdf
 TEX_TOOLS := xelatex latexmk
 TEX_PACKAGES := latexmk texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended texlive-xetex tex-gyre fonts-freefont-otf
 
-.PHONY: html pdf test serve clean distclean venv check-tex
+.PHONY: html pdf test serve bench clean distclean venv check-tex
 
 # -- the virtual environment -----------------------------------------------------------------
 $(STAMP): pyproject.toml
@@ -60,6 +60,10 @@ serve: $(STAMP)
 # -- the tests ---------------------------------------------------------------------------------
 test: $(STAMP)
 	$(PY) -m pytest
+
+# bench: build times (fresh, cached, no-op, one-page and one-snippet edits) in a scratch copy.
+bench: $(STAMP)
+	$(PY) tools/bench.py
 
 clean:
 	rm -rf $(BUILD) docs/_figures .pytest_cache

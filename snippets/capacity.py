@@ -13,45 +13,8 @@ fraction; a decode step costs max(bytes read / bandwidth, 2 N B / peak
 FLOP/s), with attention FLOPs and communication ignored.
 """
 
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class Model:
-    """Llama-style decoder: L layers, width d, SwiGLU width d_ff, H and H_kv
-    query and KV heads."""
-
-    name: str
-    n_layers: int
-    d_model: int
-    d_ff: int
-    n_heads: int
-    n_kv_heads: int
-    vocab: int
-
-    @property
-    def head_dim(self):
-        return self.d_model // self.n_heads
-
-
-LLAMA2_7B = Model("Llama 2 7B", 32, 4096, 11008, 32, 32, 32000)
-LLAMA2_13B = Model("Llama 2 13B", 40, 5120, 13824, 40, 40, 32000)
-LLAMA2_70B = Model("Llama 2 70B", 80, 8192, 28672, 64, 8, 32000)
-LLAMA3_8B = Model("Llama 3 8B", 32, 4096, 14336, 32, 8, 128256)
-LLAMA3_70B = Model("Llama 3 70B", 80, 8192, 28672, 64, 8, 128256)
-
-
-@dataclass(frozen=True)
-class GPU:
-    """Memory in bytes, HBM bandwidth in bytes/s, dense BF16 peak in FLOP/s."""
-
-    name: str
-    memory: float
-    bandwidth: float
-    peak_flops: float
-
-
-H100_SXM = GPU("H100 SXM 80GB", 80e9, 3.35e12, 989e12)
+from snippets.specs import (GPU, H100_SXM, LLAMA2_7B, LLAMA2_13B, LLAMA2_70B,  # noqa: F401
+                            LLAMA3_8B, LLAMA3_70B, Model)
 
 
 def param_count(m):

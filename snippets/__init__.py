@@ -1,5 +1,7 @@
-"""Tested code of the book: one module per concept, included into the pages.
+"""Tested code of the book, laid out like the book: one subpackage per part, one module per
+concept, included into the pages with ``literalinclude``.
 
-NumPy and the standard library at import time; matplotlib only inside `plot_*` functions,
-which the book's extension calls at build time to draw figures.
+``specs`` holds the quantities several parts share (model configurations, GPU datasheets).
+NumPy and the standard library at import time; matplotlib only inside the ``plot_*``
+functions of the ``*_plots`` modules, which the book's extension calls to draw figures.
 """

@@ -300,7 +300,7 @@ def merge_info(app, env, docnames, other):
 
 
 def _snippet_sources(root: Path) -> list[Path]:
-    return sorted((root / "snippets").glob("*.py"))
+    return sorted((root / "snippets").rglob("*.py"))
 
 
 def render_figure(spec: str, outdir: Path, root: Path) -> str:

@@ -1,0 +1,326 @@
+"""The book as a reader gets it: the HTML builds warning-free, requests nothing from another
+host, is searchable, copies runnable code, links its PDF; the PDF builds with parts and
+chapters; a broken page stops the build naming the file; figures follow their code."""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCS = ROOT / "docs"
+sys.path.insert(0, str(DOCS / "_ext"))
+from catalog import PARTS, QUESTIONS  # noqa: E402
+
+pytestmark = pytest.mark.build
+
+
+def sphinx(builder: str, src: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
+    """Run sphinx-build the way `make` does (-W -n --keep-going)."""
+    cmd = [sys.executable, "-m", "sphinx", "-b", builder, "-W", "-n", "--keep-going", "-q", "-j", "auto",
+           *extra, str(src), str(out)]
+    return subprocess.run(cmd, capture_output=True, text=True, cwd=src.parent)
+
+
+def question_pages(docs: Path = DOCS) -> dict[int, Path]:
+    return {int(p.name[1:3]): p for p in docs.glob("questions/*/q[0-9][0-9]-*.md")}
+
+
+@pytest.fixture(scope="session")
+def html(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("html")
+    run = sphinx("html", DOCS, out, "-d", str(out / ".doctrees"))
+    assert run.returncode == 0 and run.stderr == "", f"HTML build failed or warned:\n{run.stderr}"
+    return out
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def page_html(html: Path, qid: int) -> Path:
+    src = question_pages()[qid]
+    return html / src.relative_to(DOCS).with_suffix(".html")
+
+
+# -- offline ---------------------------------------------------------------------------------
+
+def external(url: str) -> bool:
+    parsed = urlparse(url.strip())
+    return parsed.scheme in ("http", "https") or url.strip().startswith("//")
+
+
+def test_pages_request_nothing_from_other_hosts(html):
+    """Scripts, styles, fonts, images and iframes are all served by the book itself."""
+    offenders = []
+    for page in html.rglob("*.html"):
+        doc = soup(page)
+        for tag, attr in (("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src"),
+                          ("source", "src"), ("embed", "src"), ("object", "data")):
+            for el in doc.find_all(tag):
+                url = el.get(attr)
+                if tag == "link" and not set(el.get("rel", [])) & {"stylesheet", "preload", "icon", "modulepreload", "prefetch", "manifest"}:
+                    continue
+                if url and external(url):
+                    offenders.append(f"{page.relative_to(html)}: <{tag} {attr}={url}>")
+        for style in doc.find_all("style"):
+            offenders += [f"{page.relative_to(html)}: {u}" for u in re.findall(r"url\(['\"]?(https?:)?//[^)]+\)", style.text)]
+    for css in html.rglob("*.css"):
+        text = css.read_text(encoding="utf-8", errors="replace")
+        for m in re.finditer(r"(?:url\(\s*['\"]?|@import\s+['\"])((?:https?:)?//[^'\")\s]+)", text):
+            offenders.append(f"{css.relative_to(html)}: {m.group(1)}")
+    assert offenders == []
+
+
+def test_math_is_rendered_by_a_local_mathjax(html):
+    pages_with_math = [p for p in html.rglob("*.html") if 'class="math' in p.read_text(encoding="utf-8")]
+    assert pages_with_math, "no page has math"
+    for page in pages_with_math:
+        scripts = [s.get("src", "") for s in soup(page).find_all("script")]
+        local = [s for s in scripts if s.endswith("mathjax/tex-chtml.js")]
+        assert local and not any(external(s) for s in local), page
+        assert (page.parent / local[0]).resolve().is_file()
+    fonts = list((html / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff"))
+    assert len(fonts) > 10
+
+
+# -- page furniture ----------------------------------------------------------------------------
+
+def test_each_question_has_its_title_line_and_related_links(html):
+    for qid, src in question_pages().items():
+        doc = soup(page_html(html, qid))
+        level, part, title = QUESTIONS[qid]
+        h1 = doc.find("h1").get_text(" ", strip=True)
+        assert h1.startswith(f"Q{qid}. {title}")
+        meta = doc.find("p", class_="question-meta")
+        assert meta is not None, src
+        text = meta.get_text(" ", strip=True)
+        assert f"Q{qid}" in text and level.capitalize() in text and f"Part {part}: {PARTS[part][1]}" in text
+        related = re.search(r"^related:\s*\[(.*)\]", src.read_text(), re.M).group(1)
+        ids = sorted(int(x) for x in related.split(",") if x.strip())
+        section = doc.find("section", id="related-questions")
+        if not ids:
+            assert section is None
+            continue
+        links = section.select("ul a")  # not the heading's permalink
+        assert [a.get_text(strip=True) for a in links] == [f"Q{r}. {QUESTIONS[r][2]}" for r in ids]
+        for a in links:  # each link resolves to a built page
+            assert (page_html(html, qid).parent / a["href"].split("#")[0]).resolve().is_file()
+
+
+def test_citations_link_to_the_bibliography_of_their_own_page(html):
+    """Each page lists its own sources; a paper cited on two pages is listed on both, and each
+    page's citations point at its own list (never at another page's)."""
+    pages = {qid: page_html(html, qid) for qid in question_pages()}
+    entries = {path.resolve(): {li["id"] for li in soup(path).select("section#references ul.bibliography > li[id]")}
+               for path in pages.values()}
+    for qid, path in pages.items():
+        assert entries[path.resolve()], f"Q{qid} lists no sources"
+        local = 0
+        for a in soup(path).select("a.reference.internal[href*='#']"):
+            target, _, anchor = a["href"].partition("#")
+            target_path = (path.parent / target).resolve() if target else path.resolve()
+            if anchor in entries.get(target_path, ()):  # a citation
+                assert target_path == path.resolve(), f"Q{qid}: citation {a.get_text()!r} -> {a['href']}"
+                local += 1
+        assert local > 0, f"Q{qid} cites nothing"
+
+
+def test_all_questions_page_lists_every_written_question(html):
+    doc = soup(html / "all-questions.html")
+    rows = doc.find("table", class_="question-index").find("tbody").find_all("tr")
+    written = sorted(question_pages())
+    assert [r.find("td").get_text(strip=True) for r in rows] == [f"Q{q}" for q in written]
+    for row, qid in zip(rows, written):
+        cells = [td.get_text(" ", strip=True) for td in row.find_all("td")]
+        assert cells[1] == QUESTIONS[qid][2] and cells[2] == QUESTIONS[qid][0].capitalize()
+        assert row.find_all("td")[1].find("a")["href"].endswith(".html")
+
+
+def test_landing_page_links_all_questions_and_the_pdf(html):
+    doc = soup(html / "index.html")
+    hrefs = [a.get("href", "") for a in doc.find_all("a")]
+    assert "all-questions.html" in hrefs
+    pdf = ROOT / "build" / "pdf" / "nlp-llm-interview-questions.pdf"
+    if pdf.exists():  # built by `make pdf`: a real link, and the file is in the site
+        assert "nlp-llm-interview-questions.pdf" in hrefs
+        assert (html / "nlp-llm-interview-questions.pdf").is_file()
+    else:  # built without TeX: the page says how to get it instead of linking to nothing
+        assert doc.find(class_="book-pdf-missing") is not None
+
+
+def test_parts_list_only_written_questions(html):
+    for num, (slug, title) in PARTS.items():
+        doc = soup(html / "questions" / slug / "index.html")
+        assert doc.find("h1").get_text(" ", strip=True).startswith(title)
+        listed = {a["href"] for a in doc.select("div.toctree-wrapper a")}
+        written = {p.with_suffix(".html").name for q, p in question_pages().items() if QUESTIONS[q][1] == num}
+        assert listed == written
+
+
+# -- search ------------------------------------------------------------------------------------
+
+SEARCHES = {  # query -> the page that must be among the first three results
+    "cosine": 3, "anisotropy": 3, "scaled dot product": 8, "attention mask": 8,
+    "kv cache": 48, "grouped-query attention": 48, "lesk": 1, "word sense disambiguation": 1,
+    "lda": 2, "topic modeling": 2, "sentiment analysis": 6, "vader": 6, "tf-idf": 7,
+    "text classification": 7, "skip-gram": 9, "word embedding": 9, "viterbi": 12,
+    "named entity recognition": 12, "perplexity": 86, "text generation": 4, "bleu": 4,
+    "teacher forcing": 5, "sequence-to-sequence": 5, "nucleus": 10, "beam search": 10,
+    "encoder-decoder": 70, "causal mask": 70, "contextual embeddings": 82,
+    "continuous batching": 16, "speculative decoding": 47, "roofline": 49,
+    "deployment bottlenecks": 53, "inference optimization": 73, "quantization": 77,
+    "gptq": 77, "flashattention": 79, "online softmax": 79,
+    "analogy": 17, "polysemy": 50, "bm25": 58, "whitening": 62, "hnsw": 31, "vector database": 31,
+    "metadata filtering": 78, "tail latency": 43, "retrieval-augmented generation": 88,
+}
+
+
+def test_search_finds_pages_by_their_key_terms(html):
+    node = shutil.which("node")
+    if node is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("node is needed to run the book's search code in CI")
+        pytest.skip("node is not installed: the search test runs Sphinx's own searchtools.js in node")
+    written = question_pages()
+    queries = {q: qid for q, qid in SEARCHES.items() if qid in written}
+    assert queries, "none of the searched pages is written"
+    run = subprocess.run([node, str(ROOT / "tests" / "book" / "search_index.js"), str(html), *queries],
+                         capture_output=True, text=True, check=True)
+    results = json.loads(run.stdout)
+    for query, qid in queries.items():
+        expected = str(written[qid].relative_to(DOCS).with_suffix(""))
+        assert expected in results[query][:3], f"{query!r}: {results[query][:5]}"
+
+
+# -- copy button -------------------------------------------------------------------------------
+
+def test_copied_code_runs(html):
+    """What the copy button puts on the clipboard: prompts stripped, output lines dropped.
+
+    Runs the built site's own copybutton.js formatting code on every Python and shell block.
+    """
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed: the test runs the site's copybutton.js in node")
+    js = (html / "_static" / "copybutton.js").read_text()
+    config = re.search(r"formatCopyText\(text, (.*)\)\n", js).group(1)
+    func = re.search(r"(function formatCopyText[\s\S]*?\n}\n)", js).group(1)
+    blocks = []  # (text as displayed, text given to formatCopyText)
+    for page in html.rglob("*.html"):
+        for pre in soup(page).select("div.highlight pre"):
+            shown = pre.get_text()
+            for el in pre.select(".linenos, .gp, .go"):  # the site's copybutton_exclude
+                el.decompose()
+            blocks.append((shown, pre.get_text()))
+    script = (func + f"const blocks={json.dumps([b for _, b in blocks])};"
+              + f"process.stdout.write(JSON.stringify(blocks.map(b => formatCopyText(b, {config}))));")
+    copied = json.loads(subprocess.run([node, "-e", script], capture_output=True, text=True, check=True).stdout)
+    sessions = 0
+    for (shown, _), text in zip(blocks, copied):
+        assert not re.search(r"^(>>> |\.\.\. |\$ )", text, re.M), text
+        if shown.lstrip().startswith(">>> "):  # an interactive session: copy the program, not its output
+            sessions += 1
+            compile(text, "<copied>", "exec")
+            outputs = [l for l in shown.splitlines() if l.strip() and not l.startswith((">>> ", "... "))]
+            assert not any(o in text.splitlines() for o in outputs), (shown, text)
+    assert sessions > 0, "no page shows an interactive >>> session to test the copy button on"
+
+
+# -- broken pages stop the build ---------------------------------------------------------------
+
+@pytest.fixture
+def docs_copy(tmp_path):
+    dst = tmp_path / "docs"
+    shutil.copytree(DOCS, dst, ignore=shutil.ignore_patterns("_build", "_figures"))
+    shutil.copytree(ROOT / "snippets", tmp_path / "snippets", ignore=shutil.ignore_patterns("__pycache__"))
+    return dst
+
+
+def test_a_page_without_pitfalls_fails_the_build_naming_the_file(docs_copy, tmp_path):
+    qid, src = sorted(question_pages(docs_copy).items())[0]
+    text = src.read_text()
+    start, end = text.index("## Pitfalls\n"), text.index("## Follow-ups")
+    src.write_text(text[:start] + text[end:])
+    run = sphinx("html", docs_copy, tmp_path / "out")
+    assert run.returncode != 0
+    shown = src.relative_to(docs_copy.parent)
+    assert f"{shown}: missing section '## Pitfalls'" in run.stderr, run.stderr
+    assert "Book validation failed" in run.stderr
+
+
+def test_a_broken_cross_reference_fails_the_build(docs_copy, tmp_path):
+    qid, src = sorted(question_pages(docs_copy).items())[0]
+    src.write_text(src.read_text().replace("## Pitfalls\n", "## Pitfalls\n\n- **See {numref}`fig-does-not-exist`.** Why.\n", 1))
+    run = sphinx("html", docs_copy, tmp_path / "out")
+    assert run.returncode != 0
+    assert src.name in run.stderr and "fig-does-not-exist" in run.stderr, run.stderr
+
+
+# -- figures follow their code -------------------------------------------------------------------
+
+def test_a_figure_is_redrawn_when_its_plotting_code_changes(docs_copy, tmp_path):
+    module = docs_copy.parent / "snippets" / "figure_probe.py"
+    plot = ("def plot_probe():\n    import matplotlib.pyplot as plt\n"
+            "    fig, ax = plt.subplots()\n    ax.plot([0, 1], [0, {y}])\n    return fig\n")
+    module.write_text(plot.format(y=1))
+    page = docs_copy / "all-questions.md"
+    page.write_text(page.read_text() + "\n:::{snippet-figure} snippets.figure_probe:plot_probe\n:alt: probe\n\nProbe.\n:::\n")
+    out, cache = tmp_path / "out", tmp_path / "doctrees"
+    assert sphinx("html", docs_copy, out, "-d", str(cache)).returncode == 0
+    first = (out / "_images" / "figure_probe-plot_probe.svg").read_bytes()
+    module.write_text(plot.format(y=2))  # only the plotting code changes
+    run = sphinx("html", docs_copy, out, "-d", str(cache))
+    assert run.returncode == 0, run.stderr
+    second = (out / "_images" / "figure_probe-plot_probe.svg").read_bytes()
+    assert first != second
+
+
+# -- PDF -----------------------------------------------------------------------------------------
+
+def test_pdf_builds_with_parts_chapters_and_follow_ups(tmp_path):
+    missing = [t for t in ("xelatex", "latexmk") if shutil.which(t) is None]
+    if missing:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI must build the PDF; missing {missing} (see README for the apt-get line)")
+        pytest.skip(f"TeX is not installed (missing {missing}); make pdf needs it")
+    out = tmp_path / "latex"
+    run = sphinx("latex", DOCS, out)
+    assert run.returncode == 0 and run.stderr == "", run.stderr
+    tex = (out / "nlp-llm-interview-questions.tex").read_text()
+    for num, (_slug, title) in PARTS.items():
+        assert f"\\part{{{title}}}" in tex
+    for qid, src in question_pages().items():
+        assert f"\\chapter{{Q{qid}. {QUESTIONS[qid][2]}}}" in tex.replace("\\textquotesingle{}", "'").replace("\\sphinxhyphen{}", "-")
+        # every follow-up question is printed (as a heading), not hidden in a dropdown
+        for q in re.findall(r"^:::\{dropdown\} (.+)$", src.read_text(), re.M):
+            words = re.sub(r"[^A-Za-z ]", " ", q).split()[:3]
+            assert all(w in tex for w in words), q
+    make = subprocess.run(["make", "-C", str(out), "LATEXMKOPTS=-silent -halt-on-error", "all-pdf"],
+                          capture_output=True, text=True)
+    assert make.returncode == 0, make.stdout[-3000:]
+    pdf = out / "nlp-llm-interview-questions.pdf"
+    assert pdf.stat().st_size > 50_000
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+        for qid in question_pages():
+            assert f"Q{qid}." in text
+
+
+def test_make_pdf_without_tex_names_the_packages_to_install(tmp_path):
+    make = shutil.which("make")
+    if make is None:
+        pytest.skip("make is not installed")
+    run = subprocess.run([make, "-s", "check-tex"], cwd=ROOT, capture_output=True, text=True,
+                         env={"PATH": str(tmp_path)})  # a PATH with no TeX on it
+    assert run.returncode != 0
+    assert "xelatex" in run.stdout and "latexmk" in run.stdout
+    assert "apt-get install -y latexmk texlive-latex-recommended" in run.stdout
+    assert "texlive-xetex" in run.stdout

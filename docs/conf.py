@@ -1,5 +1,6 @@
 # Sphinx configuration of the book. One banner per section; the book's own rules live in
-# docs/_ext/book.py (validation, page furniture, generated pages, figures, offline MathJax).
+# docs/_ext/book/ (one module per concern: validation, furniture, bibliography, figures, generated
+# pages, PDF, assets, incremental-build speed) and docs/_ext/bookrules.py (the page rules).
 
 import sys
 from pathlib import Path
@@ -37,7 +38,7 @@ math_eqref_format = "({number})"
 nitpicky = True  # every cross-reference must resolve
 # Every question page has its own bibliography (":filter: docname in docnames"), so a paper
 # cited by two pages is listed on both, and labels repeat across pages. sphinxcontrib-bibtex
-# resolves each citation to the list on its own page (tests/test_book_build.py checks it), so
+# resolves each citation to the list on its own page (tests/book/test_book_build.py checks it), so
 # these two warnings describe the intended layout, not an error.
 suppress_warnings = ["bibtex.duplicate_citation", "bibtex.duplicate_label"]
 pygments_style = "sphinx"
@@ -63,6 +64,7 @@ html_title = project
 html_static_path = ["_static"]
 html_css_files = ["book.css"]
 html_search_scorer = str(HERE / "_ext" / "search_scorer.js")  # rank pages whose title matches the query first
+html_use_index = False  # the book has no index entries; genindex.html would be an empty page
 html_copy_source = True  # the download button offers the page's Markdown source
 html_show_sourcelink = True
 html_last_updated_fmt = None

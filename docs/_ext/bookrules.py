@@ -1,7 +1,7 @@
 """The book's rules for question pages, checked on the Markdown sources.
 
 Pure Python (no Sphinx), so the tests can feed it broken fixtures directly. The Sphinx
-extension (`book.py`) runs `check_book` before anything is read and stops the build on
+extension (`book/validation.py`) runs `check_book` before anything is read and stops the build on
 the first report, listing every problem as ``path:line: message``.
 """
 
@@ -13,7 +13,8 @@ from pathlib import Path
 
 import yaml
 
-from catalog import LEVELS, MIN_FOLLOWUPS, MIN_PITFALLS, PARTS, QUESTIONS, SECTIONS, TAGS
+from catalog import (LEVELS, MAX_SHORT_ANSWER_WORDS, MIN_FOLLOWUPS, MIN_PITFALLS, PARTS, QUESTIONS,
+                     SECTIONS, TAGS)
 
 FILE_RE = re.compile(r"^q(\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*\.md$")
 TITLE_RE = re.compile(r"^Q(\d+)\.\s+(.+?)\s*$")
@@ -22,6 +23,19 @@ FENCE_RE = re.compile(r"^(`{3,}|~{3,})")
 # not this rule).
 PLACEHOLDERS = ("TO" "DO", "T" "BD", "FIX" "ME", "lorem" " ipsum", "coming" " soon")
 PLACEHOLDER_RE = re.compile(r"\b(" + "|".join(PLACEHOLDERS) + r")\b", re.I)
+# Words as a listener hears them: a $...$ or $$...$$ math span is one word; inline code counts
+# as its words; numbers such as "2,048", "0.5" or "16-bit" are one word each.
+MATH_SPAN_RE = re.compile(r"\$\$.*?\$\$|\$[^$\n]+\$", re.S)
+WORD_RE = re.compile(r"[\w'’.,%×-]*\w[\w'’.,%×-]*")
+
+
+def spoken_words(text: str) -> int:
+    """The number of words of `text` said aloud: math spans count as one word.
+
+    >>> spoken_words("Attention costs $O(n^2 d)$ FLOPs, about 2,048 x 4 at `n = 2048`.")
+    11
+    """
+    return len(WORD_RE.findall(MATH_SPAN_RE.sub(" M ", text)))
 
 
 @dataclass(frozen=True)
@@ -186,6 +200,11 @@ def _check_sections(text: str, headings: list, page: Page) -> None:
     for s in SECTIONS:
         if s in bodies and not any(l.strip() for l in bodies[s][1]):
             page.problems.append(Problem(page.path, bodies[s][0], f"section '## {s}' is empty"))
+    if "Short answer" in bodies:
+        n, body = bodies["Short answer"]
+        words = spoken_words("\n".join(body))
+        if words > MAX_SHORT_ANSWER_WORDS:
+            page.problems.append(Problem(page.path, n, f"short answer has {words} words (at most {MAX_SHORT_ANSWER_WORDS})"))
     if "Pitfalls" in bodies:
         n, body = bodies["Pitfalls"]
         count = sum(1 for l in body if re.match(r"^[-*] \S", l))

@@ -123,5 +123,6 @@ TAGS = frozenset({
 
 # The sections every question page has, in this order (level-2 headings).
 SECTIONS = ("Short answer", "Full answer", "Pitfalls", "Follow-ups", "References")
+MAX_SHORT_ANSWER_WORDS = 90  # about 30 seconds said aloud
 MIN_PITFALLS = 3
 MIN_FOLLOWUPS = 3

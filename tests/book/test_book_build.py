@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -244,6 +245,95 @@ def docs_copy(tmp_path):
     return dst
 
 
+@pytest.fixture(scope="module")
+def built_copy(tmp_path_factory, html):
+    """A copy of the book, built once for the tests that edit it and rebuild, with the figures
+    the session's build drew (so that only what a test edits is drawn again); returns (docs,
+    out, doctrees). Each test rebuilds after its edit, so the next starts from a built state."""
+    tmp_path = tmp_path_factory.mktemp("built")
+    docs_copy = tmp_path / "docs"
+    shutil.copytree(DOCS, docs_copy, ignore=shutil.ignore_patterns("_build"))
+    shutil.copytree(ROOT / "snippets", tmp_path / "snippets", ignore=shutil.ignore_patterns("__pycache__"))
+    out, cache = tmp_path / "out", tmp_path / "doctrees"
+    for name, text in PROBES.items():
+        (docs_copy.parent / "snippets" / name).write_text(text)
+    page = docs_copy / "all-questions.md"
+    page.write_text(page.read_text() + "".join(
+        f"\n:::{{snippet-figure}} snippets.{m}:plot_probe\n:alt: probe\n\nProbe.\n:::\n"
+        for m in ("probe_a_plots", "probe_b_plots")))
+    run = sphinx("html", docs_copy, out, "-d", str(cache))
+    assert run.returncode == 0, run.stderr
+    return docs_copy, out, cache
+
+
+PROBES = {  # probe_a_plots depends on probe_base (imported in the function body); probe_b does not
+    "probe_base.py": "Y = 1\n",
+    "probe_a_plots.py": ("def plot_probe():\n    import matplotlib.pyplot as plt\n\n"
+                         "    from snippets.probe_base import Y\n\n"
+                         "    fig, ax = plt.subplots()\n    ax.plot([0, 1], [0, Y])\n    return fig\n"),
+    "probe_b_plots.py": ("def plot_probe():\n    import matplotlib.pyplot as plt\n\n"
+                         "    fig, ax = plt.subplots()\n    ax.plot([0, 1], [1, 0])\n    return fig\n"),
+    "probe_unused.py": "Z = 1\n",  # no page includes it or draws from it
+}
+
+
+def stamps(*dirs: Path, pattern="*") -> dict[str, int]:
+    return {str(p.relative_to(d)): p.stat().st_mtime_ns for d in dirs for p in d.rglob(pattern)
+            if p.is_file()}
+
+
+def touch_edit(path: Path, line: str) -> None:
+    """Append a line, with a modification time surely later than the last build's."""
+    later = max(path.stat().st_mtime_ns, time.time_ns()) + 2_000_000_000
+    with path.open("a") as f:
+        f.write(line)
+    os.utime(path, ns=(later, later))
+
+
+def test_a_module_edit_redraws_exactly_the_figures_that_depend_on_it(built_copy):
+    docs, out, cache = built_copy
+    figures = docs / "_figures"
+    before = stamps(figures)
+    touch_edit(docs.parent / "snippets" / "probe_base.py", "Y = 2\n")
+    run = sphinx("html", docs, out, "-d", str(cache))
+    assert run.returncode == 0, run.stderr
+    after = stamps(figures)
+    redrawn = {name.rsplit(".", 1)[0] for name in after if after[name] != before.get(name)}
+    assert redrawn == {"probe_a_plots-plot_probe"}
+
+    # A module of the book: only the figure drawn from it (through its _plots module) is redrawn.
+    before = after
+    touch_edit(docs.parent / "snippets" / "generation" / "decoding.py", "# an edit\n")
+    run = sphinx("html", docs, out, "-d", str(cache))
+    assert run.returncode == 0, run.stderr
+    after = stamps(figures)
+    redrawn = {name.rsplit(".", 1)[0] for name in after if after[name] != before.get(name)}
+    assert redrawn == {"decoding_plots-plot_temperature_top_p"}
+
+
+def test_an_edit_to_an_unrelated_module_leaves_every_page_untouched(built_copy):
+    docs, out, cache = built_copy
+    pages = stamps(out, pattern="*.html")
+    figures = stamps(docs / "_figures")
+    touch_edit(docs.parent / "snippets" / "probe_unused.py", "Z = 2\n")
+    run = sphinx("html", docs, out, "-d", str(cache))
+    assert run.returncode == 0, run.stderr
+    assert stamps(out, pattern="*.html") == pages
+    assert stamps(docs / "_figures") == figures
+
+
+def test_a_page_edit_rewrites_only_that_page(built_copy):
+    docs, out, cache = built_copy
+    qid, src = sorted(question_pages(docs).items())[-1]
+    pages = stamps(out, pattern="*.html")
+    touch_edit(src, "\n% an edit\n")
+    run = sphinx("html", docs, out, "-d", str(cache))
+    assert run.returncode == 0, run.stderr
+    after = stamps(out, pattern="*.html")
+    changed = {name for name in after if after[name] != pages.get(name)}
+    assert changed == {str(src.relative_to(docs).with_suffix(".html"))}
+
+
 def test_a_page_without_pitfalls_fails_the_build_naming_the_file(docs_copy, tmp_path):
     qid, src = sorted(question_pages(docs_copy).items())[0]
     text = src.read_text()
@@ -254,6 +344,19 @@ def test_a_page_without_pitfalls_fails_the_build_naming_the_file(docs_copy, tmp_
     shown = src.relative_to(docs_copy.parent)
     assert f"{shown}: missing section '## Pitfalls'" in run.stderr, run.stderr
     assert "Book validation failed" in run.stderr
+
+
+def test_a_short_answer_over_90_words_fails_the_build_naming_the_file(docs_copy, tmp_path):
+    qid, src = sorted(question_pages(docs_copy).items())[0]
+    text = src.read_text()
+    start = text.index("## Short answer\n") + len("## Short answer\n")
+    end = text.index("## Full answer")
+    src.write_text(text[:start] + "\n" + " ".join(["word"] * 91) + "\n\n" + text[end:])
+    run = sphinx("html", docs_copy, tmp_path / "out")
+    assert run.returncode != 0
+    shown = src.relative_to(docs_copy.parent)
+    assert f"{shown}:9: short answer has 91 words (at most 90)" in run.stderr, run.stderr
+    assert "Traceback" not in run.stderr  # a writer's mistake, not a crash
 
 
 def test_a_broken_cross_reference_fails_the_build(docs_copy, tmp_path):

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "docs" / "_ext"))
-from bookrules import check_book, parse_page  # noqa: E402
+from bookrules import check_book, parse_page, spoken_words  # noqa: E402
 from catalog import PARTS, QUESTIONS  # noqa: E402
 
 PART8 = PARTS[8][0]
@@ -168,6 +168,9 @@ CASES = {
     "no front matter": (lambda b: edit(q48(b), "---\nlevel", "level"),
                         "q48-kv-caching.md:1: no front matter"),
     "missing part index": (lambda b: (b / PARTS[5][0] / "index.md").unlink(), "part 5 has no index page"),
+    "short answer over 90 words": (
+        lambda b: edit(q48(b), "A cache of keys and values.", " ".join(["word"] * 91)),
+        "q48-kv-caching.md:9: short answer has 91 words (at most 90)"),
     "no bibliography": (lambda b: edit(q48(b), ":::{bibliography}\n:filter: docname in docnames\n:::\n", "Vaswani et al.\n"),
                         "'## References' must hold a {bibliography} directive"),
 }
@@ -188,3 +191,21 @@ def test_the_books_own_pages_are_valid():
     pages, problems = check_book(root / "docs" / "questions", root=root)
     assert [str(p) for p in problems] == []
     assert pages, "the book has no question pages"
+
+
+def test_a_short_answer_of_exactly_90_words_passes(book):
+    edit(q48(book), "A cache of keys and values.", " ".join(["word"] * 90))
+    assert problems_of(book) == []
+
+
+@pytest.mark.parametrize("text,words", [
+    ("", 0),
+    ("Keys and values are cached.", 5),
+    ("It costs $O(n^2 d)$ FLOPs.", 4),  # a math span is one word, however long
+    ("Memory is $$2 L H_{kv} d_h T b$$ bytes.", 4),
+    ("Call `kv_cache_bytes(n_layers, T)` once.", 5),  # inline code counts as its words
+    ("2,048 tokens at 0.5 bytes, 16-bit or 4× faster; 97.3% hit.", 11),
+])
+def test_spoken_words_counts_math_as_one_word_and_code_as_its_words(text, words):
+    assert spoken_words(text) == words
+

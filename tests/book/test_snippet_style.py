@@ -1,5 +1,6 @@
-"""The snippets read well on a page: listings fit the text column, modules say what they
-follow, and public functions carry a runnable example."""
+"""The snippets read well on a page and are laid out like the book: listings fit the text
+column, modules say what they follow, public functions carry a runnable example, every module
+sits in its part's subpackage, and plotting code lives only in `*_plots.py` modules."""
 
 import ast
 from pathlib import Path
@@ -34,3 +35,37 @@ def test_public_functions_have_a_docstring(module):
                if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and not node.name.startswith("_")
                and not ast.get_docstring(node)]
     assert missing == [], f"{module.name}: no docstring on {missing}"
+
+
+PARTS = {"foundations", "generation", "transformer", "tokenization", "retrieval", "training",
+         "alignment", "serving", "behaviour"}
+SHARED = {"specs.py"}  # quantities several parts use: one value book-wide
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda p: p.name)
+def test_every_module_sits_in_its_parts_subpackage(module):
+    rel = module.relative_to(ROOT / "snippets")
+    if rel.parts == (module.name,):
+        assert module.name in SHARED, f"{rel}: put it in the subpackage of its part ({sorted(PARTS)})"
+    else:
+        assert len(rel.parts) == 2 and rel.parts[0] in PARTS, f"{rel}: not a part's subpackage"
+        init = module.parent / "__init__.py"
+        doc = ast.get_docstring(ast.parse(init.read_text())) if init.exists() else None
+        assert doc and "Part " in doc, f"{init.relative_to(ROOT)}: say which part it serves"
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda p: p.name)
+def test_plotting_code_lives_in_plots_modules(module):
+    tree = ast.parse(module.read_text())
+    plots = [n.name for n in tree.body if isinstance(n, ast.FunctionDef) and n.name.startswith("plot_")]
+    uses_matplotlib = any(
+        (isinstance(n, ast.Import) and any(a.name.startswith("matplotlib") for a in n.names))
+        or (isinstance(n, ast.ImportFrom) and (n.module or "").startswith("matplotlib"))
+        for n in ast.walk(tree))
+    if module.name.endswith("_plots.py"):
+        top = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
+        assert not any("matplotlib" in ast.unparse(n) for n in top), \
+            f"{module.name}: import matplotlib inside the plotting functions"
+    else:
+        assert plots == [] and not uses_matplotlib, \
+            f"{module.name}: move {plots or 'the matplotlib code'} to {module.stem}_plots.py"

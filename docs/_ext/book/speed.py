@@ -1,0 +1,57 @@
+"""Incremental builds that do only what an edit needs (``make serve``, a writer's rebuild).
+
+Two pages that Sphinx rewrites after any edit are left alone when nothing they show changed:
+
+- A part's index lists its questions by title. Sphinx rewrites the index whenever one of them
+  changes, in case its title changed; but a question's title is fixed by the catalogue (the
+  validator rejects any other), so an edited question page rewrites only itself.
+- ``search.html`` is drawn from templates only. Sphinx rewrites it at every build; here it is
+  rewritten when a page is added or removed (its sidebar lists the pages), when the
+  configuration changed, or when a template is newer than the file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.environment import CONFIG_OK
+
+from .common import QUESTION_DOC
+
+
+def note_docset(app: Sphinx, env, added, changed, removed):
+    app.book_docset_unchanged = not added and not removed and env.config_status == CONFIG_OK
+    return []
+
+
+def keep_part_indexes(app: Sphinx, builder) -> None:
+    """Question pages do not make the toctrees that hold them stale (see the module text).
+
+    The environment is saved before writing starts, so this changes only the current build."""
+    env = builder.env
+    env.files_to_rebuild = {doc: parents for doc, parents in env.files_to_rebuild.items()
+                            if not QUESTION_DOC.match(doc)}
+
+
+_original_additional_pages = StandaloneHTMLBuilder.gen_additional_pages
+
+
+def gen_additional_pages(self: StandaloneHTMLBuilder) -> None:
+    page = Path(self.outdir) / f"search{self.out_suffix}"
+    skip = (self.search and page.exists() and getattr(self.app, "book_docset_unchanged", False)
+            and page.stat().st_mtime >= self.templates.newest_template_mtime())
+    if not skip:
+        return _original_additional_pages(self)
+    self.search = False  # only the search page is governed by it here
+    try:
+        _original_additional_pages(self)
+    finally:
+        self.search = True
+
+
+def setup(app: Sphinx) -> None:
+    StandaloneHTMLBuilder.gen_additional_pages = gen_additional_pages
+    app.connect("env-get-outdated", note_docset)
+    app.connect("write-started", keep_part_indexes)

@@ -33,6 +33,9 @@ exclude_patterns = ["_build", "_figures", "Thumbs.db", ".DS_Store"]
 templates_path = ["_templates"]
 numfig = True  # numbered figures, tables and code listings
 numfig_format = {"figure": "Figure %s", "table": "Table %s", "code-block": "Listing %s"}
+# The HTML numbers per question (book/furniture.py); in the PDF, whose top level is the part,
+# depth 2 makes LaTeX restart the numbers in each chapter, so both read "Figure 48.1".
+numfig_secnum_depth = 2
 math_numfig = True  # numbered equations
 math_eqref_format = "({number})"
 nitpicky = True  # every cross-reference must resolve

@@ -415,6 +415,9 @@ def test_pdf_builds_with_parts_chapters_and_follow_ups(tmp_path):
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
         for qid in question_pages():
             assert f"Q{qid}." in text
+        # Listings and equations are numbered by chapter, as on the web: Listing 48.1, (48.1).
+        with_listing = [q for q, src in question_pages().items() if ":caption:" in src.read_text()]
+        assert with_listing and all(f"Listing {q}.1" in text for q in with_listing)
 
 
 def test_make_pdf_without_tex_names_the_packages_to_install(tmp_path):

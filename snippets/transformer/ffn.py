@@ -114,6 +114,35 @@ def model_params(m, n_experts=1, top_k=None):
     return m.n_layers * (attn + ffn_w + norms) + m.d_model + 2 * m.vocab * m.d_model
 
 
+def attention_overtakes_ffn(m):
+    """Context length n at which a token's attention-score FLOPs equal its FFN FLOPs.
+
+    Per layer and token: QK^T and PV cost 4 n H d_h; the SwiGLU FFN 6 d d_ff.
+
+    >>> from snippets.specs import LLAMA3_8B
+    >>> attention_overtakes_ffn(LLAMA3_8B)
+    21504.0
+    """
+    return 6 * m.d_model * m.d_ff / (4 * m.n_heads * m.head_dim)
+
+
+def memory_ffn(keys, values, threshold):
+    """A ReLU FFN built as a key-value memory: unit i fires when x . key_i > threshold.
+
+    keys: (n, d) patterns, values: (n, d) what each writes -> (W1 (d, n), b1 (n,), W2 (n, d)).
+
+    >>> W1, b1, W2 = memory_ffn(np.eye(2), np.array([[0.0, 5.0], [7.0, 0.0]]), 0.5)
+    >>> from snippets.transformer.activations import relu
+    >>> ffn(np.array([1.0, 0.0]), W1, W2, b1, act=relu).tolist()
+    [0.0, 2.5]
+    """
+    # Keys are the rows of W1^T; the bias sets how strong a match must be to fire.
+    W1 = np.asarray(keys, dtype=float).T  # (d, n)
+    b1 = -threshold * np.ones(W1.shape[1])  # (n,)
+    # Values are the rows of W2, each scaled by its unit's coefficient m_i when it fires.
+    return W1, b1, np.asarray(values, dtype=float)
+
+
 def memory_coefficients(x, W1, act=gelu):
     """Memory coefficients m = act(x K^T) of Geva et al. (2021), keys K = W1^T.
 

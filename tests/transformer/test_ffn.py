@@ -7,7 +7,8 @@ from snippets.specs import LLAMA2_13B, LLAMA2_70B, LLAMA2_7B, LLAMA3_70B, LLAMA3
     MIXTRAL_8X7B
 from snippets.transformer.activations import relu, silu
 from snippets.transformer.ffn import (attention_params, block_params, ffn, ffn_params,
-                                      ffn_share, memory_coefficients, model_params,
+                                      ffn_share, memory_coefficients, memory_ffn, model_params,
+                                      attention_overtakes_ffn,
                                       swiglu_ffn, swiglu_width, top_memories)
 from snippets.transformer.ffn_plots import plot_parameter_shares
 
@@ -141,15 +142,49 @@ def test_a_memory_ffn_recalls_the_token_stored_with_each_pattern(rng):
     K /= np.linalg.norm(K, axis=1, keepdims=True)
     E = rng.normal(size=(vocab, d)) / np.sqrt(d)  # unembedding
     stored = rng.choice(vocab, size=n, replace=False)
-    W1, W2 = 4.0 * K.T, E[stored]  # keys scaled so that a match passes the ReLU, others ~0
-    b1 = -1.5 * np.ones(n)  # threshold: only a strong match opens a memory
-    hits = 0
+    W1, b1, W2 = memory_ffn(K, E[stored], threshold=0.4)
+    hits, fired = 0, []
     for i in range(n):
         x = K[i] + rng.normal(size=d) / np.sqrt(d)
-        logits = ffn(x, W1, W2, b1=b1, act=relu) @ E.T
+        assert abs(x @ K[i] / np.linalg.norm(x) - 0.7) < 0.15
+        logits = ffn(x, W1, W2, b1, act=relu) @ E.T
         hits += int(np.argmax(logits) == stored[i])
+        fired.append(int((memory_coefficients(x, W1, relu) + b1 > 0).sum()))
         assert top_memories(x, W1, k=1, act=lambda z: z)[0] == i
     assert hits == n
+    assert np.mean(fired) < 3  # a pattern opens its own memory and almost no other
+
+
+def test_memory_ffn_is_silent_on_an_input_that_matches_no_key(rng):
+    K = np.eye(4)
+    W1, b1, W2 = memory_ffn(K, rng.normal(size=(4, 4)), threshold=0.5)
+    assert not ffn(0.15 * np.ones(4), W1, W2, b1, act=relu).any()
+
+
+def test_attention_overtakes_the_ffn_where_a_direct_count_says():
+    # Reference: per-token, per-layer FLOPs counted directly at the crossover length.
+    m = LLAMA3_8B
+    n = attention_overtakes_ffn(m)
+    assert n == 21504
+    attn_scores = 2 * n * m.head_dim * m.n_heads * 2  # QK^T and PV, 2 FLOPs per MAC
+    ffn_flops = 2 * ffn_params(m.d_model, m.d_ff)
+    assert attn_scores == ffn_flops
+    assert attention_overtakes_ffn(LLAMA2_7B) == 1.5 * LLAMA2_7B.d_ff == 16512
+
+
+def test_embeddings_are_13_percent_of_llama3_8b():
+    emb = 2 * LLAMA3_8B.vocab * LLAMA3_8B.d_model
+    assert emb == 1050673152
+    assert round(emb / model_params(LLAMA3_8B), 3) == 0.131
+
+
+def test_attention_outputs_stay_inside_the_range_of_the_values(rng):
+    # Softmax weights are positive and sum to 1, so each output is a convex combination of
+    # the value rows: attention alone never leaves their coordinate-wise range.
+    from snippets.generation.attention import scaled_dot_product_attention
+    q, k, v = rng.normal(size=(3, 9, 5)) * 4.0
+    out, _ = scaled_dot_product_attention(q, k, v)
+    assert (out <= v.max(axis=0) + 1e-12).all() and (out >= v.min(axis=0) - 1e-12).all()
 
 
 def test_top_memories_orders_by_coefficient():

@@ -75,6 +75,11 @@ def test_llama_rounding_reproduces_the_released_widths(m, multiple_of, mult):
     assert swiglu_width(m.d_model, multiple_of, mult) == m.d_ff
 
 
+def test_llama3_8b_ffn_is_1_3125_times_the_4d_budget():
+    assert ffn_params(LLAMA3_8B.d_model, LLAMA3_8B.d_ff) / (8 * LLAMA3_8B.d_model ** 2) == 1.3125
+    assert LLAMA2_7B.d_ff == 43 * 256 and int(2 * 4 * 4096 / 3) == 10922
+
+
 def test_width_ratios_on_the_page():
     assert LLAMA2_7B.d_ff / LLAMA2_7B.d_model == 2.6875
     assert LLAMA3_8B.d_ff / LLAMA3_8B.d_model == 3.5 == LLAMA2_70B.d_ff / LLAMA2_70B.d_model

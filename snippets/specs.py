@@ -4,9 +4,9 @@ One quantity has one value book-wide: a page that needs a model's shape or a GPU
 imports it from here instead of retyping it.
 
 Follows: the Llama 2 (Touvron et al., 2023) and Llama 3 (Grattafiori et al., 2024)
-configurations as published in their reports and model cards; Mixtral 8x7B (Jiang et al.,
-2024, Table 1: Mistral 7B's shape with 8 SwiGLU experts per layer, top-2); the NVIDIA H100 SXM
-datasheet (dense BF16 989 TFLOP/s, 3.35 TB/s HBM3, 80 GB).
+configurations as published in their reports and model cards; Mixtral 8x7B (Jiang et
+al., 2024, Table 1: Mistral 7B's shape, 8 SwiGLU experts per layer, top-2); the NVIDIA
+H100 SXM datasheet (dense BF16 989 TFLOP/s, 3.35 TB/s HBM3, 80 GB).
 Simplifications: GPU memory in 10^9 bytes as on the datasheet; a Llama-style decoder
 described by its layer count, widths, head counts and vocabulary only.
 """

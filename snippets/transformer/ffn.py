@@ -129,7 +129,8 @@ def attention_overtakes_ffn(m):
 def memory_ffn(keys, values, threshold):
     """A ReLU FFN built as a key-value memory: unit i fires when x . key_i > threshold.
 
-    keys: (n, d) patterns, values: (n, d) what each writes -> (W1 (d, n), b1 (n,), W2 (n, d)).
+    keys: (n, d) patterns, values: (n, d) what each unit writes
+    -> W1 (d, n), b1 (n,), W2 (n, d).
 
     >>> W1, b1, W2 = memory_ffn(np.eye(2), np.array([[0.0, 5.0], [7.0, 0.0]]), 0.5)
     >>> from snippets.transformer.activations import relu

@@ -47,6 +47,7 @@ def test_tanh_approximation_error_is_below_4_8e_minus_4_and_peaks_near_2_7():
     assert err.max() < 4.8e-4
     assert err.max() > 4.7e-4  # the page's "4.7e-4" is the true maximum, not a loose bound
     assert abs(abs(X[err.argmax()]) - 2.70) < 0.01
+    assert round(float(gelu(np.array(2.70))), 2) == 2.69
 
 
 def test_tanh_approximation_is_below_bfloat16_resolution_where_it_is_worst():

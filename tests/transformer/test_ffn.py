@@ -111,6 +111,16 @@ def test_shares_on_the_page():
     assert block_params(LLAMA3_8B)[:2] == (41943040, 176160768)
 
 
+def test_the_block_table_in_millions():
+    M = lambda n: round(n / 1e6, 1)  # noqa: E731
+    assert [M(n) for n in block_params(LLAMA2_7B)[:2]] == [67.1, 135.3]
+    assert [M(n) for n in block_params(LLAMA3_8B)[:2]] == [41.9, 176.2]
+    assert [M(n) for n in block_params(LLAMA2_70B)[:2]] == [151.0, 704.6]
+    assert M(block_params(MX.model, MX.n_experts)[1]) == 1409.3
+    active = MX.top_k * ffn_params(MX.model.d_model, MX.model.d_ff) + MX.model.d_model * 8
+    assert M(active) == 352.4
+
+
 def test_totals_on_the_page():
     # Touvron et al. (2023) and Llama 3 model card: 6.74B and 8.03B; Jiang et al. (2024): 47B
     # total, 13B active for Mixtral.

@@ -1,7 +1,7 @@
 """Activation functions of transformer feed-forward layers, and their derivatives.
 
 ReLU, GELU (exact, and the tanh approximation that GPT-2, BERT code and Gemma use), SiLU
-(Swish with beta = 1), the sigmoid, and the gated linear unit family: GLU, ReGLU, GEGLU,
+(Swish with beta = 1), the sigmoid, and the gated linear unit family: GLU, ReGLU, GeGLU,
 SwiGLU and the bilinear (no activation) variant.
 
 Follows: Nair and Hinton (2010) for ReLU; Hendrycks and Gimpel (2016) for GELU and its tanh

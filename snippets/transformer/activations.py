@@ -1,6 +1,6 @@
 """Activation functions of transformer feed-forward layers, and their derivatives.
 
-ReLU, GELU (exact, and the tanh approximation that GPT-2, BERT code and Gemma use), SiLU
+ReLU, GELU (exact, and the tanh approximation that GPT-2's code and Gemma use), SiLU
 (Swish with beta = 1), the sigmoid, and the gated linear unit family: GLU, ReGLU, GeGLU,
 SwiGLU and the bilinear (no activation) variant.
 

@@ -11,7 +11,7 @@ from snippets.transformer.activations import (gelu, gelu_grad, gelu_tanh, relu, 
 
 
 def plot_activations():
-    """Figure: ReLU, GELU (exact and tanh), SiLU on [-4, 4], and their derivatives."""
+    """Figure: ReLU, GELU, SiLU on [-4, 4] and derivatives; GELU-tanh error as a note."""
     import matplotlib.pyplot as plt
 
     x = np.linspace(-4.0, 4.0, 801)

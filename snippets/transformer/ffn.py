@@ -4,8 +4,8 @@ parameter counts, and the FFN read as a key-value memory.
 Follows: Vaswani et al. (2017), Sec. 3.3, for FFN(x) = act(x W1 + b1) W2 + b2 with
 d_ff = 4d; Shazeer (2020) for the gated FFN, three matrices of width 2/3 of 4d; Meta's
 Llama reference code for rounding that width (multiple_of, ffn_dim_multiplier); Geva et al.
-(2021) for reading the rows of W1 as keys and the rows of W2 as values; Jiang et al. (2024)
-for the Mixtral mixture-of-experts layer (8 SwiGLU experts, top-2).
+(2021) for reading the columns of W1 as keys and the rows of W2 as values; Jiang et al.
+(2024) for the Mixtral mixture-of-experts layer (8 SwiGLU experts, top-2).
 Simplifications: float64 NumPy; parameter counts include weights and norm gains only (no
 biases, as in Llama); an MoE layer is counted, not run (routing lives in Q81).
 """

@@ -83,6 +83,7 @@ def test_llama3_8b_ffn_is_1_3125_times_the_4d_budget():
 def test_width_ratios_on_the_page():
     assert LLAMA2_7B.d_ff / LLAMA2_7B.d_model == 2.6875
     assert LLAMA3_8B.d_ff / LLAMA3_8B.d_model == 3.5 == LLAMA2_70B.d_ff / LLAMA2_70B.d_model
+    assert LLAMA3_70B.d_ff / LLAMA3_70B.d_model == 3.5  # the Q15 table's "3.5 d (70B)"
 
 
 # -- parameter shares ---------------------------------------------------------------------

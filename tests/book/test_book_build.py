@@ -181,6 +181,11 @@ SEARCHES = {  # query -> the page that must be among the first three results
     "gptq": 77, "flashattention": 79, "online softmax": 79,
     "analogy": 17, "polysemy": 50, "bm25": 58, "whitening": 62, "hnsw": 31, "vector database": 31,
     "metadata filtering": 78, "tail latency": 43, "retrieval-augmented generation": 88,
+    # Three reader queries per page from Part 3 on (a keyword, a paraphrase, a symptom), written
+    # by the page's author before any tuning.
+    "swiglu": 15, "why does a transformer need nonlinearity": 15, "ffn width 11008": 15,
+    "key-value memories": 32, "what do feed-forward layers store": 32,
+    "mixtral active parameters": 32,
 }
 
 

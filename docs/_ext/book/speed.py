@@ -5,6 +5,9 @@ Two pages that Sphinx rewrites after any edit are left alone when nothing they s
 - A part's index lists its questions by title. Sphinx rewrites the index whenever one of them
   changes, in case its title changed; but a question's title is fixed by the catalogue (the
   validator rejects any other), so an edited question page rewrites only itself.
+- The theme renders each sidebar template once more only to check that it is not empty; the
+  book's sidebar navigation (the whole table of contents, the costliest part of a page) is
+  never empty, so it is rendered once, as the theme already does for its own navigation.
 - ``search.html`` is drawn from templates only. Sphinx rewrites it at every build; here it is
   rewritten when a page is added or removed (its sidebar lists the pages), when the
   configuration changed, or when a template is newer than the file.
@@ -51,7 +54,28 @@ def gen_additional_pages(self: StandaloneHTMLBuilder) -> None:
         self.search = True
 
 
+NEVER_EMPTY = ("sbt-sidebar-nav.html",)
+
+
+def skip_empty_check_of_navigation() -> None:
+    try:
+        from pydata_sphinx_theme import utils
+    except ImportError:  # another theme: nothing to do
+        return
+    original = utils._update_and_remove_templates
+    if getattr(original, "book_patched", False):
+        return
+
+    def update_and_remove_templates(*args, templates_skip_empty_check=None, **kwargs):
+        skip = [*(templates_skip_empty_check or []), *NEVER_EMPTY]
+        return original(*args, templates_skip_empty_check=skip, **kwargs)
+
+    update_and_remove_templates.book_patched = True
+    utils._update_and_remove_templates = update_and_remove_templates
+
+
 def setup(app: Sphinx) -> None:
+    skip_empty_check_of_navigation()
     StandaloneHTMLBuilder.gen_additional_pages = gen_additional_pages
     app.connect("env-get-outdated", note_docset)
     app.connect("write-started", keep_part_indexes)

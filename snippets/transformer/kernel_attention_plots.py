@@ -5,6 +5,8 @@ random features, positive (FAVOR+) or trigonometric, and measure the relative er
 estimated T x T weight matrix, averaged over independent draws of the projection.
 """
 
+import functools
+
 import numpy as np
 
 from snippets.generation.attention import scaled_dot_product_attention
@@ -26,17 +28,19 @@ def performer_error(ms, sigma, feature="positive", T=64, d=16, draws=20, seed=0)
     >>> performer_error([16, 256], sigma=0.5).round(3)
     array([0.479, 0.168])
     """
+    return np.array([_mean_error(int(m), sigma, feature, T, d, draws, seed) for m in ms])
+
+
+@functools.lru_cache(maxsize=None)
+def _mean_error(m, sigma, feature, T, d, draws, seed) -> float:
     rng = np.random.default_rng(seed)
     q, k = sigma * rng.standard_normal((2, T, d))
     eye = np.eye(T)  # v = I: the output is the weight matrix itself
     _, exact = scaled_dot_product_attention(q, k, eye)
-    errors = []
-    for m in ms:
-        draw = [relative_error(performer_attention(
-            q, k, eye, gaussian_projection(d, m, np.random.default_rng(seed + 1 + r)),
-            features=FEATURES[feature]), exact) for r in range(draws)]
-        errors.append(np.mean(draw))
-    return np.array(errors)
+    errors = [relative_error(performer_attention(
+        q, k, eye, gaussian_projection(d, m, np.random.default_rng(seed + 1 + r)),
+        features=FEATURES[feature]), exact) for r in range(draws)]
+    return float(np.mean(errors))
 
 
 def plot_performer_error():

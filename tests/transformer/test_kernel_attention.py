@@ -193,3 +193,12 @@ def test_plot_draws_both_panels():
     matplotlib.use("Agg")
     fig = plot_performer_error()
     assert len(fig.axes) == 2 and all(len(ax.lines) == 3 for ax in fig.axes)
+
+
+def test_state_versus_kv_cache_and_taylor_feature_count():
+    # Page: with d_phi = d_v = d_h = 128 the state holds 16,384 numbers, the KV cache of
+    # 64 tokens (2 t d_h); a degree-2 Taylor feature map has 1 + d + d^2 = 16,513 features.
+    rng = np.random.default_rng(0)
+    _, S = linear_attention_recurrent(*(rng.standard_normal((3, 128)) for _ in range(3)))
+    assert S.size == 16_384 == 2 * 64 * 128
+    assert 1 + 128 + 128**2 == 16_513

@@ -188,3 +188,13 @@ def test_plot_draws_both_panels():
     matplotlib.use("Agg")
     fig = plot_length_extrapolation()
     assert len(fig.axes) == 2 and len(fig.axes[1].lines) == 8
+
+
+def test_llama_31_scaling_bands_of_the_llama_3_pairs():
+    # Page: Meta's Llama 3.1 scaling keeps the pairs with wavelength under 2,048 tokens (29),
+    # divides the frequency of those above 8,192 (the 29 slow pairs) by 8 and blends the 6
+    # in between.
+    s = LLAMA3_8B_ROPE
+    above_2048 = rope_slow_pairs(s.model.head_dim, s.base, 2048)
+    above_8192 = rope_slow_pairs(s.model.head_dim, s.base, 8192)
+    assert (64 - above_2048, above_2048 - above_8192, above_8192) == (29, 6, 29)

@@ -1,4 +1,4 @@
-"""Attention as a kernel smoother: softmax, linear (feature-map) and random-feature attention.
+"""Attention as a kernel smoother: softmax, linear and random-feature attention.
 
 Follows: Tsai et al. (2019) for attention as a Nadaraya-Watson kernel smoother;
 Katharopoulos et al. (2020) for linear attention, its elu(x) + 1 feature map and its
@@ -34,7 +34,9 @@ def kernel_smoother(q, k, v, kernel, causal=False) -> np.ndarray:
 
 
 def softmax_kernel(q, k) -> np.ndarray:
-    """The kernel of softmax attention, exp(q . k / sqrt(d)). (T_q, d), (T_k, d) -> (T_q, T_k).
+    """The kernel of softmax attention, exp(q . k / sqrt(d)).
+
+    q: (T_q, d), k: (T_k, d) -> (T_q, T_k).
 
     >>> float(softmax_kernel(np.ones((1, 4)), np.ones((1, 4)))[0, 0])  # exp(4 / 2)
     7.38905609893065
@@ -43,7 +45,9 @@ def softmax_kernel(q, k) -> np.ndarray:
 
 
 def elu_feature_map(x) -> np.ndarray:
-    """phi(x) = elu(x) + 1, positive everywhere (Katharopoulos et al.). (..., d) -> (..., d).
+    """phi(x) = elu(x) + 1, positive everywhere (Katharopoulos et al.).
+
+    x: (..., d) -> (..., d).
 
     >>> elu_feature_map(np.array([-1.0, 0.0, 2.0])).round(4)
     array([0.3679, 1.    , 3.    ])
@@ -78,7 +82,8 @@ def linear_attention_recurrent(q, k, v, phi=elu_feature_map):
     q, k: (T, d), v: (T, d_v) -> (out (T, d_v), final state S (d_phi, d_v)).
     Equal to linear_attention(..., causal=True); memory O(d_phi d_v) whatever T.
 
-    >>> out, S = linear_attention_recurrent(np.ones((5, 2)), np.ones((5, 2)), np.ones((5, 3)))
+    >>> x = np.ones((5, 2))
+    >>> out, S = linear_attention_recurrent(x, x, np.ones((5, 3)))
     >>> out.shape, S.shape
     ((5, 3), (2, 3))
     """
@@ -103,7 +108,7 @@ def gaussian_projection(d: int, m: int, rng) -> np.ndarray:
 
 
 def positive_random_features(x, W) -> np.ndarray:
-    """FAVOR+ features, exp(w . x - |x|^2 / 2) / sqrt(m), so E[phi(q) . phi(k)] = exp(q . k).
+    """FAVOR+ features exp(w . x - |x|^2 / 2) / sqrt(m): E[phi(q) . phi(k)] = exp(q . k).
 
     x: (T, d), W: (m, d) -> (T, m), every entry > 0. Scale x by d**-0.25 first
     to estimate the softmax kernel exp(q . k / sqrt(d)).

@@ -89,7 +89,8 @@ def rope(x, positions, base: float = 10_000.0) -> np.ndarray:
     >>> rope(np.array([[1.0, 0.0]]), [1], base=1.0).round(4)  # 1 radian
     array([[0.5403, 0.8415]])
     """
-    angle = np.asarray(positions, dtype=float)[:, None] * rope_frequencies(x.shape[-1], base)
+    m = np.asarray(positions, dtype=float)[:, None]  # (T, 1)
+    angle = m * rope_frequencies(x.shape[-1], base)  # (T, d/2): m theta_i
     cos, sin = np.cos(angle), np.sin(angle)  # (T, d/2)
     x1, x2 = x[:, 0::2], x[:, 1::2]  # (T, d/2): the two coordinates of each pair
     out = np.empty_like(x, dtype=float)
@@ -112,7 +113,9 @@ def rope_slow_pairs(d: int, base: float, context: int) -> int:
 
 
 def alibi_slopes(n_heads: int) -> np.ndarray:
-    """ALiBi's head slopes: the geometric sequence 2^(-8/n), 2^(-16/n), ..., 2^(-8). -> (n,).
+    """ALiBi's head slopes, the geometric sequence 2^(-8/n), 2^(-16/n), ..., 2^(-8).
+
+    n_heads -> (n_heads,).
 
     For n not a power of 2, the paper's rule: the slopes for the power of 2
     below n, then every other slope of the sequence for twice that power.

@@ -22,8 +22,10 @@ def plot_length_extrapolation():
         line, = ax_a.semilogy(wavelength, style,
                               label=f"{setting.model.name}, base {setting.base:,.0f}")
         ax_a.axhline(setting.context, color=line.get_color(), lw=0.8, ls=":")
-        ax_a.text(1, setting.context * 1.3, f"context {setting.context:,}",
-                  fontsize=7, color=line.get_color())
+        above = setting.context > 5000  # Llama 3's label above its line, Llama 2's below
+        ax_a.text(1, setting.context * (1.3 if above else 0.75),
+                  f"context {setting.context:,}", fontsize=7, color=line.get_color(),
+                  va="bottom" if above else "top")
     ax_a.set_xlabel("rotary pair i (of 64)")
     ax_a.set_ylabel(r"wavelength $2\pi/\theta_i$ (tokens)")
     ax_a.set_title("(a) RoPE: pairs above the line never turn once", fontsize=8.5)

@@ -187,6 +187,19 @@ def test_error_stays_large_for_peaked_attention():
     assert performer_error([2048], 0.5, "trig")[0] < performer_error([2048], 0.5)[0]
 
 
+def test_figure_ranges_stated_in_the_alt_text_and_prose():
+    # Page: flat attention, positive features from about 0.6 (m = 8) to 0.06 (m = 2048) and
+    # trigonometric ones to 0.03; peaked attention, positive from about 1.4 to 0.74 and
+    # trigonometric ones erratic between about 7 and 160, 1.4 only at m = 2048.
+    ms = [8, 16, 32, 64, 128, 256, 512, 1024, 2048]
+    flat_pos, flat_trig = performer_error(ms, 0.5), performer_error(ms, 0.5, "trig")
+    assert_allclose([flat_pos[0], flat_pos[-1], flat_trig[-1]], [0.6, 0.06, 0.03], atol=0.005)
+    peak_pos, peak_trig = performer_error(ms, 1.0), performer_error(ms, 1.0, "trig")
+    assert_allclose([peak_pos[0], peak_pos[-1]], [1.4, 0.74], atol=0.015)
+    assert 7 < peak_trig[:-1].min() < 8 and 155 < peak_trig.max() < 165
+    assert peak_trig[-1] < peak_trig[:-1].min()
+
+
 def test_plot_draws_both_panels():
     import matplotlib
 

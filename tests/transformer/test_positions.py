@@ -146,6 +146,10 @@ def test_slow_pairs_for_llama_2_and_llama_3():
     assert rope_slow_pairs(s3.model.head_dim, s3.base, s3.context) == 29
     assert (2 * math.pi / rope_frequencies(128, s2.base)[-1]) == pytest.approx(54_410, rel=1e-3)
     assert (2 * math.pi / rope_frequencies(128, s3.base)[-1]) == pytest.approx(2.56e6, rel=1e-2)
+    # Page (follow-up on Llama 3's base): a larger base slows every pair but the first,
+    # whose frequency is b^0 = 1 radian per token for any base.
+    th2, th3 = rope_frequencies(128, s2.base), rope_frequencies(128, s3.base)
+    assert th2[0] == th3[0] == 1.0 and np.all(th3[1:] < th2[1:])
     # Brute force: a pair is slow when its angle at the last trained position is below 2 pi.
     theta = rope_frequencies(128, s2.base)
     assert np.sum(theta * s2.context < 2 * math.pi) == 18

@@ -74,3 +74,24 @@ class GPU:
 
 
 H100_SXM = GPU("H100 SXM 80GB", 80e9, 3.35e12, 989e12)
+
+
+@dataclass(frozen=True)
+class RoPESetting:
+    """A model's rotary base theta and the context it was pre-trained at (before any
+    long-context extension).
+
+    >>> LLAMA3_8B_ROPE.model.head_dim, LLAMA3_8B_ROPE.base
+    (128, 500000.0)
+    """
+
+    model: Model
+    base: float
+    context: int
+
+
+# Llama 2: the RoFormer default base and a 4,096-token context (Touvron et al., 2023);
+# Llama 3: base raised to 500,000, pre-trained at 8,192 tokens before the long-context
+# stage to 128K (Grattafiori et al., 2024, Sec. 3.2 and 3.4.2).
+LLAMA2_7B_ROPE = RoPESetting(LLAMA2_7B, 10_000.0, 4096)
+LLAMA3_8B_ROPE = RoPESetting(LLAMA3_8B, 500_000.0, 8192)

@@ -95,7 +95,8 @@ class ByteBPE:
 
     def encode(self, text):
         """str -> list of ids in [0, 256 + len(merges))."""
-        return [i for chunk in pretokenize(text, self.split) for i in self.encode_chunk(chunk)]
+        chunks = pretokenize(text, self.split)
+        return [i for chunk in chunks for i in self.encode_chunk(chunk)]
 
     def decode(self, ids):
         """list of ids -> str; a sequence that cuts a character in two decodes to U+FFFD."""

@@ -13,7 +13,7 @@ lower-casing, accent stripping or CJK splitting); vocabulary training is left ou
 
 import re
 
-_WORDS = re.compile(r"\w+|[^\w\s]", re.UNICODE)
+_WORDS = re.compile(r"[^\W_]+|[^\w\s]|_")  # words; each punctuation mark alone
 
 
 def wordpiece_word(word, vocab, unk="[UNK]", prefix="##", max_chars=100):

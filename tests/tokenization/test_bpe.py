@@ -153,6 +153,7 @@ def test_every_hugging_face_merge_is_a_most_frequent_pair(hf_bpe):
         words = Counter({tuple(merge_pair(list(w), pair, 256 + k)): n
                          for w, n in words.items()})
     ours = train_bpe(TEXTS, 600)
+    assert sum(map(len, TEXTS)) == 4824  # characters, as Q66 quotes
     assert len(ours.merges) == len(hf_merges) == 222  # both run out of pairs at 222
     assert learned(ours) == [a + b for a, b in hf_merges]
 

@@ -32,6 +32,12 @@ def test_q20_curve_numbers(curve):
         assert_allclose(curve[V][1:], (tr, ho), atol=0.005)
 
 
+def test_held_out_gains_shrink(curve):
+    # Q20: on held-out text, 256 -> 512 gains 1.03 bytes/token, 512 -> 1,024 only 0.36
+    assert round(curve[512][2] - curve[256][2], 2) == 1.03
+    assert round(curve[1024][2] - curve[512][2], 2) == 0.36
+
+
 def test_compression_grows_with_vocabulary_and_overfits(curve):
     rows = [curve[V] for V in VOCAB_SIZES]
     for a, b in zip(rows, rows[1:]):

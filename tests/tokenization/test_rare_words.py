@@ -34,3 +34,7 @@ def test_corpus_shape():
     assert 6000 < len(CORPUS) < 6500
     train, held_out = split_corpus()
     assert set(train).isdisjoint(held_out)
+    assert len(train) == 8 and len(held_out) == 4
+    # Q20: "about 4,300 characters" of training passages, "about 1,900" held out
+    assert round(sum(map(len, train)), -2) == 4300
+    assert round(sum(map(len, held_out)), -2) == 1900

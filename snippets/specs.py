@@ -40,6 +40,9 @@ LLAMA2_13B = Model("Llama 2 13B", 40, 5120, 13824, 40, 40, 32000)
 LLAMA2_70B = Model("Llama 2 70B", 80, 8192, 28672, 64, 8, 32000)
 LLAMA3_8B = Model("Llama 3 8B", 32, 4096, 14336, 32, 8, 128256)
 LLAMA3_70B = Model("Llama 3 70B", 80, 8192, 28672, 64, 8, 128256)
+# GPT-3 175B (Brown et al., 2020, Table 2.1): 96 layers, d = 12288, 96 heads, 4d GELU MLP,
+# 2,048-token context; vocabulary of GPT-2's BPE.
+GPT3_175B = Model("GPT-3 175B", 96, 12288, 49152, 96, 96, 50257)
 
 
 @dataclass(frozen=True)

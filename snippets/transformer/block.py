@@ -89,10 +89,12 @@ def block_forward(p, x, train=False, p_drop=0.0, rng=None):
 def saved_bytes(saved, act_bytes=2):
     """Bytes the backward pass keeps: act_bytes per value, 1 per dropout-mask element.
 
+    A tensor saved under two names (probs_dropped is probs without dropout) counts once.
+
     >>> saved_bytes({"x": np.zeros((2, 3)), "mask": np.ones(4, bool), "scale": 1.0})
     16
     """
-    arrays = [t for t in saved.values() if isinstance(t, np.ndarray)]
+    arrays = {id(t): t for t in saved.values() if isinstance(t, np.ndarray)}.values()
     return sum(t.size * (1 if t.dtype == bool else act_bytes) for t in arrays)
 
 

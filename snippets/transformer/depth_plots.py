@@ -18,7 +18,7 @@ def plot_grad_norms(n_layers=24, depths=(3, 6, 12, 24, 48)):
         ax1.plot(layers, grad_norm_profile(v, n_layers), marker=".", label=LABELS[v])
     ax1.set(xlabel="layer (1 = next to the input)", ylabel="‖∂L/∂W₂‖ at initialisation",
             title=f"{n_layers}-layer stack", yscale="log")
-    ax1.legend(fontsize=8)
+    ax1.legend(fontsize=8, loc="center right")
     for v in ("pre", "post"):
         last = [grad_norm_profile(v, L)[-1] for L in depths]
         ax2.plot(depths, last, marker="o", label=LABELS[v])
@@ -27,6 +27,8 @@ def plot_grad_norms(n_layers=24, depths=(3, 6, 12, 24, 48)):
             ax2.plot(depths, guide, "k:", label="∝ 1/√L")
     ax2.set(xlabel="number of layers L", ylabel="last layer's ‖∂L/∂W₂‖",
             title="top-layer gradient vs depth", xscale="log", yscale="log")
+    ax2.set_xticks(depths, [str(L) for L in depths])
+    ax2.minorticks_off()
     ax2.legend(fontsize=8)
     fig.tight_layout()
     return fig

@@ -91,4 +91,5 @@ def test_values_quoted_on_the_page(profiles):
     assert round(pre[0] / pre[-1], 1) == 4.1  # Pre-LN: bottom layer vs top layer
     assert round(post[-1] / pre[-1], 1) == 4.3  # top layer: Post-LN vs Pre-LN, 24 layers
     assert round(profiles["post", 6][-1] / profiles["pre", 6][-1], 1) == 1.9  # 6 layers
-    assert round(post[0] / post[-1], 1) == 2.1  # Post-LN: bottom vs top, 24 layers
+    assert round(post[0] / post[-1], 1) == 1.8  # Post-LN: bottom vs top, 24 layers
+    assert post.max() / post.min() < 2.2  # Post-LN: no steady trend, a factor of two at most

@@ -39,6 +39,18 @@ def init_stack(rng, variant, n_layers, d=32, n_heads=4, norm="layer"):
     return blocks
 
 
+def stream_rms(blocks, x):
+    """Root-mean-square of the residual stream before the first block and after each.
+
+    x: (b, s, d) -> (n_layers + 1,).
+    """
+    rms = [np.sqrt(np.mean(x * x))]
+    for p in blocks:
+        x = block_forward(p, x)[0]
+        rms.append(np.sqrt(np.mean(x * x)))
+    return np.array(rms)
+
+
 def layer_grad_norms(blocks, x, W_out, targets):
     """Loss = mean cross-entropy of Norm_f(stack(x)) W_out; Frobenius norm of the FFN
     weight gradients (W_1 and W_2 together) of each block.

@@ -29,6 +29,7 @@ def plot_grad_norms(n_layers=24, depths=(3, 6, 12, 24, 48)):
             title="top-layer gradient vs depth", xscale="log", yscale="log")
     ax2.set_xticks(depths, [str(L) for L in depths])
     ax2.minorticks_off()
+    ax2.set_yticks([0.1, 0.2, 0.5, 1.0], ["0.1", "0.2", "0.5", "1"])
     ax2.legend(fontsize=8)
     fig.tight_layout()
     return fig

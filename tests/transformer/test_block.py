@@ -117,6 +117,8 @@ def test_korthikanti_numbers_for_gpt3_175b():
     per_layer = korthikanti_bytes(2048, 1, m.d_model, m.n_heads)
     assert 5 * m.n_heads * 2048 / m.d_model == 80  # 5as/h against the 34 of the rest
     assert per_layer / 2**30 == pytest.approx(2.67, abs=0.005)
+    assert round(80 / (34 + 80), 2) == 0.70  # share of the s^2 attention terms
+    assert m.n_layers * per_layer > 0.5 * 175e9 * 2  # more than half the 16-bit weights
     assert m.n_layers * per_layer / 2**30 == pytest.approx(256.5, abs=0.05)
     # Selective recomputation keeps only the 34sbh: 34 / 114 of the bytes.
     assert 34 * 2048 * m.d_model * m.n_layers / 2**30 == pytest.approx(76.5, abs=0.05)

@@ -7,7 +7,7 @@ from numpy.testing import assert_allclose
 
 from snippets.transformer.block import block_forward
 from snippets.transformer.depth import (deepnorm_constants, grad_norm_profile, init_stack,
-                                        layer_grad_norms)
+                                        layer_grad_norms, stream_rms)
 from snippets.transformer.norms import layer_norm
 
 
@@ -93,3 +93,19 @@ def test_values_quoted_on_the_page(profiles):
     assert round(profiles["post", 6][-1] / profiles["pre", 6][-1], 1) == 1.9  # 6 layers
     assert round(post[0] / post[-1], 1) == 1.8  # Post-LN: bottom vs top, 24 layers
     assert post.max() / post.min() < 2.2  # Post-LN: no steady trend, a factor of two at most
+
+
+def test_pre_ln_stream_variance_grows_linearly_and_post_ln_stays_at_one():
+    out = {}
+    for v in ("pre", "post", "deepnorm"):
+        runs = []
+        for seed in range(4):
+            rng = np.random.default_rng(seed)
+            runs.append(stream_rms(init_stack(rng, v, 24), rng.normal(0, 1, (4, 16, 32))))
+        out[v] = np.mean(runs, axis=0)
+    var = out["pre"] ** 2 / out["pre"][0] ** 2
+    assert np.all(np.diff(var) > 0)
+    assert round(var[-1]) == 28  # after 24 blocks: 28 times the input variance
+    assert np.all((np.diff(var) > 0.5) & (np.diff(var) < 1.5))  # about one unit per block
+    assert_allclose(out["post"][1:], 1.0, atol=1e-3)
+    assert_allclose(out["deepnorm"][1:], 1.0, atol=1e-3)

@@ -15,7 +15,8 @@ import math
 
 import numpy as np
 
-from snippets.generation.attention import causal_mask, masked_softmax, merge_heads, split_heads
+from snippets.generation.attention import causal_mask, masked_softmax, merge_heads
+from snippets.generation.attention import split_heads
 from snippets.transformer.norms import NORMS, norm_backward
 
 C = math.sqrt(2.0 / math.pi)
@@ -29,7 +30,7 @@ def gelu(u):
 
 
 def init_block(rng, d, n_heads, norm="layer", post_norm=False, std=0.02, alpha=1.0):
-    """Weights N(0, std^2), or Xavier-normal if std is None; unit gains; MLP d -> 4d -> d."""
+    """Weights N(0, std^2), or Xavier-normal if std is None; unit gains; MLP d->4d->d."""
     W = {n: rng.normal(0, std or np.sqrt(1 / shape[0]), shape) for n, shape in
          [("W_q", (d, d)), ("W_k", (d, d)), ("W_v", (d, d)), ("W_o", (d, d)),
           ("W_1", (d, 4 * d)), ("W_2", (4 * d, d))]}
@@ -38,7 +39,7 @@ def init_block(rng, d, n_heads, norm="layer", post_norm=False, std=0.02, alpha=1
 
 
 def _dropout(x, p_drop, train, rng):
-    """Inverted dropout: keep with probability 1 - p, scale by 1/(1 - p); eval = identity."""
+    """Inverted dropout: keep with probability 1 - p, scale by 1/(1 - p); eval: identity."""
     if not train or p_drop == 0:
         return x, None
     keep = rng.random(x.shape) >= p_drop  # bool: 1 byte per element

@@ -20,8 +20,8 @@ from snippets.transformer.norms import NORMS, norm_backward
 
 
 def stream(model, tokens):
-    """Residual states and block writes. tokens: (b, s) ->
-    (states: list of L + 1 arrays (b, s, d), writes: list of 2L arrays, attention then MLP)."""
+    """Residual states and block writes. tokens: (b, s) -> (states: L + 1 arrays (b, s, d),
+    writes: 2L arrays (b, s, d), each block's attention write then its MLP write)."""
     x = model["E"][tokens]
     states, writes = [x], []
     for p in model["blocks"]:
@@ -33,7 +33,7 @@ def stream(model, tokens):
 
 
 def logit_lens(model, states):
-    """Decode each state with the final norm and the (tied) unembedding -> (L + 1, b, s, V)."""
+    """Decode each state with the final norm and tied unembedding -> (L + 1, b, s, V)."""
     norm = NORMS[model["norm"]]
     return np.stack([norm(x, model["g_f"]) @ model["E"].T for x in states])
 
@@ -58,7 +58,7 @@ def tuned_lens(model, states, translators):
 
 
 def kl_to_final(logits):
-    """Mean KL(final || layer l) in nats for each layer. logits: (L + 1, ..., V) -> (L + 1,)."""
+    """Mean KL(final || layer l) in nats per layer. logits: (L + 1, ..., V) -> (L + 1,)."""
     logp = logits - logits.max(-1, keepdims=True)
     logp = logp - np.log(np.exp(logp).sum(-1, keepdims=True))
     p_final = np.exp(logp[-1])
@@ -105,7 +105,8 @@ def train_permutation_model(seed=0, vocab=64, d=16, n_layers=4, steps=300, lr=1e
             g = grads[(id(o), k)]
             m[i] = 0.9 * m[i] + 0.1 * g
             v[i] = 0.999 * v[i] + 0.001 * g * g
-            o[k] = o[k] - lr * (m[i] / (1 - 0.9**t)) / (np.sqrt(v[i] / (1 - 0.999**t)) + 1e-8)
+            m_hat, v_hat = m[i] / (1 - 0.9**t), v[i] / (1 - 0.999**t)
+            o[k] = o[k] - lr * m_hat / (np.sqrt(v_hat) + 1e-8)
     return model, pi
 
 

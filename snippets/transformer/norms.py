@@ -15,7 +15,7 @@ EPS = 1e-5
 
 
 def layer_norm(x, g, eps=EPS) -> np.ndarray:
-    """g * (x - mean) / sqrt(var + eps) over the last axis. x: (..., d), g: (d,) -> (..., d).
+    """g * (x - mean) / sqrt(var + eps), last axis. x: (..., d), g: (d,) -> (..., d).
 
     >>> layer_norm(np.array([1.0, 2.0, 3.0]), np.ones(3), eps=0).round(4)
     array([-1.2247,  0.    ,  1.2247])
@@ -26,7 +26,7 @@ def layer_norm(x, g, eps=EPS) -> np.ndarray:
 
 
 def rms_norm(x, g, eps=EPS) -> np.ndarray:
-    """g * x / sqrt(mean(x^2) + eps) over the last axis. x: (..., d), g: (d,) -> (..., d).
+    """g * x / sqrt(mean(x^2) + eps), last axis. x: (..., d), g: (d,) -> (..., d).
 
     >>> rms_norm(np.array([3.0, -4.0]), np.ones(2), eps=0).round(4)  # rms = 3.5355
     array([ 0.8485, -1.1314])

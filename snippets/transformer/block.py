@@ -23,14 +23,22 @@ C = math.sqrt(2.0 / math.pi)
 
 
 def gelu(u):
-    """Tanh-form GELU and its derivative. u: any shape -> (gelu(u), gelu'(u))."""
+    """Tanh-form GELU and its derivative. u: any shape -> (gelu(u), gelu'(u)).
+
+    >>> [a.round(4) for a in gelu(np.array([-1.0, 0.0, 1.0]))]
+    [array([-0.1588,  0.    ,  0.8412]), array([-0.083,  0.5  ,  1.083])]
+    """
     t = np.tanh(C * (u + 0.044715 * u**3))
     dt = (1 - t * t) * C * (1 + 3 * 0.044715 * u * u)
     return 0.5 * u * (1 + t), 0.5 * (1 + t) + 0.5 * u * dt
 
 
 def init_block(rng, d, n_heads, norm="layer", post_norm=False, std=0.02, alpha=1.0):
-    """Weights N(0, std^2), or Xavier-normal if std is None; unit gains; MLP d->4d->d."""
+    """Weights N(0, std^2), or Xavier-normal if std is None; unit gains; MLP d->4d->d.
+
+    >>> init_block(np.random.default_rng(0), d=8, n_heads=2)["W_1"].shape
+    (8, 32)
+    """
     W = {n: rng.normal(0, std or np.sqrt(1 / shape[0]), shape) for n, shape in
          [("W_q", (d, d)), ("W_k", (d, d)), ("W_v", (d, d)), ("W_o", (d, d)),
           ("W_1", (d, 4 * d)), ("W_2", (4 * d, d))]}
@@ -116,6 +124,12 @@ def block_backward(p, S, dy):
     """Backpropagate dL/dy through the block using only `saved`.
 
     dy: (b, s, h) -> (dx (b, s, h), grads: dict name -> array shaped like the parameter).
+
+    >>> p = init_block(np.random.default_rng(0), d=8, n_heads=2)
+    >>> y, saved = block_forward(p, np.ones((1, 3, 8)))
+    >>> dx, grads = block_backward(p, saved, np.ones_like(y))
+    >>> dx.shape, grads["W_q"].shape
+    ((1, 3, 8), (8, 8))
     """
     kind, H, G = p["norm"], p["n_heads"], {}
     if p["post_norm"]:

@@ -27,7 +27,11 @@ def deepnorm_constants(n_layers):
 
 
 def init_stack(rng, variant, n_layers, d=32, n_heads=4, norm="layer"):
-    """n_layers Xavier-initialised blocks of one variant: "pre", "post" or "deepnorm"."""
+    """n_layers Xavier-initialised blocks of one variant: "pre", "post" or "deepnorm".
+
+    >>> [p["alpha"] for p in init_stack(np.random.default_rng(0), "deepnorm", 2)]
+    [1.4142135623730951, 1.4142135623730951]
+    """
     alpha, beta = deepnorm_constants(n_layers) if variant == "deepnorm" else (1.0, 1.0)
     blocks = []
     for _ in range(n_layers):
@@ -43,6 +47,10 @@ def stream_rms(blocks, x):
     """Root-mean-square of the residual stream before the first block and after each.
 
     x: (b, s, d) -> (n_layers + 1,).
+
+    >>> rng = np.random.default_rng(0)
+    >>> stream_rms(init_stack(rng, "post", 3), rng.normal(size=(1, 4, 32))).round(2)
+    array([0.98, 1.  , 1.  , 1.  ])
     """
     rms = [np.sqrt(np.mean(x * x))]
     for p in blocks:
@@ -57,6 +65,11 @@ def layer_grad_norms(blocks, x, W_out, targets):
 
     x: (b, s, d), W_out: (d, V), targets: (b, s) -> (n_layers,), input layer first.
     Pre-LN ends with a final norm; Post-LN and DeepNorm end on a norm already.
+
+    >>> rng = np.random.default_rng(0)
+    >>> x, W_out = rng.normal(size=(1, 4, 32)), rng.normal(size=(32, 5))
+    >>> layer_grad_norms(init_stack(rng, "pre", 3), x, W_out, np.zeros((1, 4), int)).shape
+    (3,)
     """
     saved = []
     for p in blocks:

@@ -19,7 +19,12 @@ from snippets.transformer.norms import NORMS
 
 
 def init_model(rng, vocab=32, d=16, n_heads=2, n_layers=3, norm="layer", std=0.02):
-    """Embedding E (vocab, d), n_layers blocks, final norm gain g_f; unembedding = E^T."""
+    """Embedding E (vocab, d), n_layers blocks, final norm gain g_f; unembedding = E^T.
+
+    >>> m = init_model(np.random.default_rng(0))
+    >>> m["E"].shape, len(m["blocks"])
+    ((32, 16), 3)
+    """
     blocks = [init_block(rng, d, n_heads, norm, std=std) for _ in range(n_layers)]
     return {"E": rng.normal(0, 1, (vocab, d)), "blocks": blocks, "g_f": np.ones(d),
             "norm": norm}
@@ -72,7 +77,11 @@ def decode_step(model, tokens, caches):
 
 
 def greedy_generate(model, prompt, n_new):
-    """Prefill the prompt, then decode n_new tokens greedily. -> (len(prompt) + n_new,)."""
+    """Prefill the prompt, then decode n_new tokens greedily. -> (len(prompt) + n_new,).
+
+    >>> greedy_generate(init_model(np.random.default_rng(0)), [1, 2], 3).shape
+    (5,)
+    """
     caches = [{} for _ in model["blocks"]]
     logits, out = decode_step(model, prompt, caches), list(prompt)
     for _ in range(n_new):
@@ -82,5 +91,11 @@ def greedy_generate(model, prompt, n_new):
 
 
 def cache_bytes(caches, act_bytes=2):
-    """Bytes the inference graph keeps: the K and V tensors of every layer."""
+    """Bytes the inference graph keeps: the K and V tensors of every layer.
+
+    >>> m = init_model(np.random.default_rng(0)); caches = [{} for _ in m["blocks"]]
+    >>> _ = decode_step(m, [1, 2, 3, 4], caches)
+    >>> cache_bytes(caches)  # 3 layers * (K, V) * 4 positions * 16 values * 2 bytes
+    768
+    """
     return sum(c[n].size * act_bytes for c in caches for n in ("k", "v"))

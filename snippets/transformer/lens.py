@@ -21,7 +21,12 @@ from snippets.transformer.norms import NORMS, norm_backward
 
 def stream(model, tokens):
     """Residual states and block writes. tokens: (b, s) -> (states: L + 1 arrays (b, s, d),
-    writes: 2L arrays (b, s, d), each block's attention write then its MLP write)."""
+    writes: 2L arrays (b, s, d), each block's attention write then its MLP write).
+
+    >>> states, writes = stream(init_model(np.random.default_rng(0)), np.array([[1, 2]]))
+    >>> len(states), len(writes), states[0].shape
+    (4, 6, (1, 2, 16))
+    """
     x = model["E"][tokens]
     states, writes = [x], []
     for p in model["blocks"]:
@@ -33,7 +38,12 @@ def stream(model, tokens):
 
 
 def logit_lens(model, states):
-    """Decode each state with the final norm and tied unembedding -> (L + 1, b, s, V)."""
+    """Decode each state with the final norm and tied unembedding -> (L + 1, b, s, V).
+
+    >>> m = init_model(np.random.default_rng(0))
+    >>> logit_lens(m, stream(m, np.array([[1, 2]]))[0]).shape
+    (4, 1, 2, 32)
+    """
     norm = NORMS[model["norm"]]
     return np.stack([norm(x, model["g_f"]) @ model["E"].T for x in states])
 
@@ -42,6 +52,11 @@ def fit_tuned_lens(states):
     """Per layer, the affine map (A, c) minimising ||x_l A + c - x_L||^2 over all positions.
 
     states: list of (b, s, d) -> list of (A (d, d), c (d,)).
+
+    >>> x = np.random.default_rng(0).normal(size=(2, 5, 3))
+    >>> A, c = fit_tuned_lens([x, 2 * x + 1])[0]  # the last state is 2x + 1
+    >>> bool(np.allclose(A, 2 * np.eye(3)) and np.allclose(c, 1))
+    True
     """
     target = states[-1].reshape(-1, states[-1].shape[-1])
     out = []
@@ -53,12 +68,22 @@ def fit_tuned_lens(states):
 
 
 def tuned_lens(model, states, translators):
-    """Logit lens applied to x_l A_l + c_l -> (L + 1, b, s, V)."""
+    """Logit lens applied to x_l A_l + c_l -> (L + 1, b, s, V).
+
+    >>> m = init_model(np.random.default_rng(0))
+    >>> states = stream(m, np.array([[1, 2, 3]]))[0]
+    >>> tuned_lens(m, states, fit_tuned_lens(states)).shape
+    (4, 1, 3, 32)
+    """
     return logit_lens(model, [x @ A + c for x, (A, c) in zip(states, translators)])
 
 
 def kl_to_final(logits):
-    """Mean KL(final || layer l) in nats per layer. logits: (L + 1, ..., V) -> (L + 1,)."""
+    """Mean KL(final || layer l) in nats per layer. logits: (L + 1, ..., V) -> (L + 1,).
+
+    >>> kl_to_final(np.log(np.array([[0.5, 0.5], [0.9, 0.1]]))).round(4)
+    array([0.3681, 0.    ])
+    """
     logp = logits - logits.max(-1, keepdims=True)
     logp = logp - np.log(np.exp(logp).sum(-1, keepdims=True))
     p_final = np.exp(logp[-1])

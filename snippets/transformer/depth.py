@@ -81,10 +81,10 @@ def layer_grad_norms(blocks, x, W_out, targets):
     # Cross-entropy gradient: softmax minus one-hot, averaged over the b * s positions.
     P = np.exp(logits - logits.max(-1, keepdims=True))
     P /= P.sum(-1, keepdims=True)
-    np.put_along_axis(P, targets[..., None], np.take_along_axis(P, targets[..., None],
-                                                                -1) - 1, -1)
-    dh = P @ W_out.T / targets.size
-    dx = norm_backward(blocks[0]["norm"], x, np.ones(x.shape[-1]), dh)[0] if pre else dh
+    dh = (P - np.eye(W_out.shape[1])[targets]) @ W_out.T / targets.size
+    dx = dh
+    if pre:
+        dx = norm_backward(blocks[0]["norm"], x, np.ones(x.shape[-1]), dh)[0]
     norms = []
     for p, S in zip(blocks[::-1], saved[::-1]):
         dx, G = block_backward(p, S, dx)

@@ -145,9 +145,7 @@ def _loss_grads(model, tokens, targets):
     h = norm(x, model["g_f"])
     P = np.exp(h @ E.T - (h @ E.T).max(-1, keepdims=True))
     P /= P.sum(-1, keepdims=True)
-    np.put_along_axis(P, targets[..., None], np.take_along_axis(P, targets[..., None], -1)
-                      - 1, -1)
-    dz = P / targets.size  # (b, s, V)
+    dz = (P - np.eye(E.shape[0])[targets]) / targets.size  # (b, s, V)
     G = {(id(model), "E"): np.einsum("bsv,bsd->vd", dz, h)}  # unembedding half of tied E
     dx, G[(id(model), "g_f")] = norm_backward(model["norm"], x, model["g_f"], dz @ E)
     for p, S in zip(model["blocks"][::-1], saved[::-1]):

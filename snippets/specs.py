@@ -4,7 +4,8 @@ One quantity has one value book-wide: a page that needs a model's shape or a GPU
 imports it from here instead of retyping it.
 
 Follows: the Llama 2 (Touvron et al., 2023) and Llama 3 (Grattafiori et al., 2024)
-configurations as published in their reports and model cards; the NVIDIA H100 SXM
+configurations as published in their reports and model cards; GPT-3 175B (Brown et al.,
+2020, Table 2.1); the NVIDIA H100 SXM
 datasheet (dense BF16 989 TFLOP/s, 3.35 TB/s HBM3, 80 GB).
 Simplifications: GPU memory in 10^9 bytes as on the datasheet; a Llama-style decoder
 described by its layer count, widths, head counts and vocabulary only.

@@ -2,8 +2,9 @@
 
 Writers append entries at the end of the file on their branches; a line-based merge of two
 such appends can lose or interleave lines. This merges whole entries instead: every entry of
-ours in its order, then each entry of theirs whose key ours lacks. An entry both sides changed
-keeps ours (the merge prints the key, for a look).
+ours in its order (as theirs has it where only theirs changed it since the base), then each
+entry of theirs whose key ours lacks. An entry both sides changed, or both added differently,
+keeps ours, and the merge prints its key for a look.
 
 Set up once per clone (the .gitattributes line names it):
     git config merge.bibunion.driver "python3 tools/bibmerge.py %O %A %B"
@@ -32,14 +33,22 @@ def main(base: str, ours: str, theirs: str) -> int:
     preamble = head[: m.start()] if (m := ENTRY.search(head)) else head
     mine = entries(head)
     base_entries = dict(entries(Path(base).read_text(encoding="utf-8")))
+    their_entries = entries(Path(theirs).read_text(encoding="utf-8"))
+    theirs_by_key = dict(their_entries)
+    merged = []
+    for key, text in mine:
+        other = theirs_by_key.get(key, text)
+        if other != text:
+            if text == base_entries.get(key):  # only theirs changed it
+                text = other
+            elif other != base_entries.get(key):
+                print(f"bibmerge: {key} differs on both sides; kept ours", file=sys.stderr)
+        merged.append(text)
     have = {k for k, _ in mine}
-    merged = [text for _, text in mine]
-    for key, text in entries(Path(theirs).read_text(encoding="utf-8")):
+    for key, text in their_entries:
         if key not in have:
             merged.append(text)
             have.add(key)
-        elif text != dict(mine)[key] and text != base_entries.get(key):
-            print(f"bibmerge: {key} differs on both sides; kept ours", file=sys.stderr)
     Path(ours).write_text(preamble + "\n".join(merged), encoding="utf-8")
     return 0
 

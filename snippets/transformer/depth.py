@@ -3,8 +3,8 @@ Pre-LN, Post-LN and DeepNorm, measured with the manual backward pass of block.py
 
 Follows: Xiong et al. (2020), Theorem 1 (at initialisation the last layer's gradient does
 not shrink with depth for Post-LN and shrinks like 1/sqrt(L) for Pre-LN); Wang et al.
-(2022), for the DeepNorm constants of a decoder-only model of N layers, alpha = (2N)^(1/4) and
-beta = (8N)^(-1/4), beta scaling the initial W_v, W_o and FFN weights.
+(2022), for the DeepNorm constants of a decoder-only model of N layers, alpha = (2N)^(1/4)
+and beta = (8N)^(-1/4), beta scaling the initial W_v, W_o and FFN weights.
 Simplifications: random token embeddings and targets, one cross-entropy loss through a
 random output head; N(0, 1/fan_in) initialisation (Xavier's for the square attention
 matrices, not for the d x 4d FFN matrices, where Xiong et al. use Xavier too); no dropout.

@@ -112,6 +112,7 @@ def test_toy_corpus_numbers_on_the_page():
     assert q7.round(4).tolist() == [0.8007, 0.1598, 0.0319, 0.0064, 0.0013]
     assert q3.round(4).tolist() == [0.5151, 0.2582, 0.1294, 0.0648, 0.0325]
     assert epochs(n, q1, budget).round(2).tolist() == [0.9] * 5
+    assert_allclose(epochs(n, smoothed_shares(n, 0.0), budget)[-1], 2000)  # uniform
     assert epochs(n, q7, budget).round(1).tolist() == [0.8, 1.6, 3.2, 6.4, 12.7]
     assert epochs(n, q3, budget).round(1).tolist() == [0.5, 2.6, 12.9, 64.8, 325.0]
     u = unimax(n, budget, 4)

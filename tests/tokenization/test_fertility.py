@@ -188,6 +188,32 @@ def test_vocabulary_allocation_numbers_on_the_page(raw, smooth):
                                        "Han": 29, "other": 21, "Kana": 8}
 
 
+def test_derived_numbers_on_the_page(raw, smooth):
+    shares = byte_shares(TRAIN, dict.fromkeys(TRAIN, 1))
+    assert round(shares[0] + shares[1], 2) == 0.58  # Latin script: English + Spanish
+    assert round(379 / len(raw.merges), 2) == 0.51
+    assert round(212 / 183 - 1, 2) == 0.16  # English after smoothing
+    assert round(1 / 2.20, 2) == 0.45 and round(1 / 2.59, 2) == 0.39  # context share
+    assert round(105 / 395, 2) == 0.27  # Chinese characters per English character
+    for lang in TEST:  # smoothing lowers every non-English parity
+        if lang != "en":
+            assert PAGE_SMOOTH[lang][1] < PAGE_RAW[lang][3], lang
+
+
+def test_smoothing_further_stops_helping_once_small_languages_are_fully_merged(smooth):
+    uniform = train_multilingual(TRAIN, VOCAB_SIZE, alpha=0.0)
+    for lang in ("ru", "el", "ar", "zh"):
+        assert n_tokens(uniform.encode, TEST[lang]) == n_tokens(smooth.encode, TEST[lang])
+
+
+def test_embedding_parameters_on_the_page():
+    from snippets.specs import LLAMA2_7B, LLAMA3_8B
+    untied = {m.name: 2 * m.vocab * m.d_model for m in (LLAMA3_8B, LLAMA2_7B)}
+    assert round(untied["Llama 3 8B"] / 1e9, 2) == 1.05
+    assert round(untied["Llama 2 7B"] / 1e9, 2) == 0.26
+    assert LLAMA3_8B.vocab == 128256 and LLAMA2_7B.vocab == 32000
+
+
 def test_figure_draws_three_series_of_nine_bars():
     ax = plot_parity().axes[0]
     assert len(ax.patches) == 3 * len(TEST)

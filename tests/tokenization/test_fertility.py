@@ -192,6 +192,7 @@ def test_derived_numbers_on_the_page(raw, smooth):
     shares = byte_shares(TRAIN, dict.fromkeys(TRAIN, 1))
     assert round(shares[0] + shares[1], 2) == 0.58  # Latin script: English + Spanish
     assert round(379 / len(raw.merges), 2) == 0.51
+    assert round(183 / len(raw.merges), 2) == 0.25  # fragments
     assert round(212 / 183 - 1, 2) == 0.16  # English after smoothing
     assert round(1 / 2.20, 2) == 0.45 and round(1 / 2.59, 2) == 0.39  # context share
     assert round(105 / 395, 2) == 0.27  # Chinese characters per English character

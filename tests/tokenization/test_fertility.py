@@ -218,3 +218,13 @@ def test_embedding_parameters_on_the_page():
 def test_figure_draws_three_series_of_nine_bars():
     ax = plot_parity().axes[0]
     assert len(ax.patches) == 3 * len(TEST)
+
+
+def test_gpt4o_greeting_parities_quoted_in_q42():
+    """Q42 quotes OpenAI's token counts for one greeting, (cl100k_base, o200k_base), and the
+    parities with English that they imply."""
+    tokens = {"en": (27, 24), "hi": (90, 31), "gu": (145, 33)}
+    parities = {lang: [n / en for n, en in zip(c, tokens["en"])] for lang, c in tokens.items()}
+    assert [round(p, 1) for p in parities["hi"]] == [3.3, 1.3]
+    assert [round(p, 1) for p in parities["gu"]] == [5.4, 1.4]
+    assert round(31 / 90, 2) == 0.34  # o200k_base needs about a third of the Hindi tokens

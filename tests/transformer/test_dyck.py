@@ -70,6 +70,12 @@ def test_bounded_generator_is_right_up_to_depth_D_and_guesses_after(rng):
     # prompt using one type only has one candidate; so error rates rise towards 1.
     assert 0.3 < rates[D + 1] < 0.6 and rates[8] > 0.9
     assert all(rates[d] < rates[d + 1] for d in range(D, 8))
+    # The figures Q44 quotes (seed 0): 47% wrong at depth 4, 96% at depth 8.
+    assert rates[4] == pytest.approx(0.47, abs=0.005)
+    assert rates[8] == pytest.approx(0.96, abs=0.005)
+    # Expected: (1 - 2^(1-d)) (1 - 2^-(d-D)): both types present, one forgotten guess wrong.
+    for d in (4, 8):
+        assert rates[d] == pytest.approx((1 - 2.0 ** (1 - d)) * (1 - 2.0 ** -(d - D)), abs=0.05)
 
 
 def test_one_bracket_type_needs_no_memory_of_types(rng):

@@ -71,3 +71,23 @@ def test_uniform_attention_resolves_counts_only_to_one_over_n():
     a = uniform_attention_mean(np.r_[np.ones(500), np.zeros(500)][:, None])[-1, 0]
     b = uniform_attention_mean(np.r_[np.ones(501), np.zeros(500)][:, None])[-1, 0]
     assert a == pytest.approx(0.5) and b - a == pytest.approx(1 / 2002)
+
+
+def test_a_llama3_8b_head_has_d_k_128_so_its_logits_are_rank_128_at_most(rng):
+    from snippets.specs import LLAMA3_8B
+    d_k = LLAMA3_8B.head_dim
+    assert d_k == 128
+    n = 512  # already 4 times d_k; real contexts are 8k to 128k tokens
+    x = rng.normal(size=(n, 256))
+    W_q, W_k = rng.normal(size=(256, d_k)), rng.normal(size=(256, d_k))
+    assert np.linalg.matrix_rank(attention_logits(x, W_q, W_k)) == d_k
+
+
+def test_softmax_of_low_rank_logits_can_be_full_rank(rng):
+    # The rank bound is on the logits; the exponential does not preserve it.
+    n, d_k = 32, 2
+    x, W_q, W_k = rng.normal(size=(n, 8)), rng.normal(size=(8, d_k)), rng.normal(size=(8, d_k))
+    L = attention_logits(x, W_q, W_k)
+    P = np.exp(L - L.max(axis=1, keepdims=True))
+    P /= P.sum(axis=1, keepdims=True)
+    assert np.linalg.matrix_rank(L) == 2 and np.linalg.matrix_rank(P) > 2

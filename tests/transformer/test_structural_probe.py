@@ -86,4 +86,6 @@ def test_a_probe_memorises_structureless_vectors_but_fails_held_out(rng):
     held_out = np.mean([uuas(probe_distances(H, B), h) for H, h in zip(Hs[20:], heads[20:])])
     chain = np.mean([uuas(np.abs(np.subtract.outer(np.arange(len(h)), np.arange(len(h)))), h)
                      for h in heads[20:]])
-    assert train > 0.95 and held_out < 0.4 and held_out < chain + 0.1
+    assert train == 1.0 and held_out < chain
+    # The figures Q57 quotes (seed 0): held-out UUAS 0.28 against the chain's 0.30.
+    assert held_out == pytest.approx(0.28, abs=0.005) and chain == pytest.approx(0.30, abs=0.005)

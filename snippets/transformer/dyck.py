@@ -135,3 +135,19 @@ def errors_by_depth(strings) -> dict:
         counts[d] = counts.get(d, 0) + 1
         bad[d] = bad.get(d, 0) + (not is_dyck(s))
     return {d: bad[d] / counts[d] for d in sorted(counts)}
+
+
+def depth_diagnostic(D: int, k: int, n_prompts: int, max_open: int, rng) -> dict:
+    """Error rate by depth of `bounded_stack_generator` on random prompts of openers.
+
+    Each prompt has 1 to max_open openers of k types; -> {depth: error rate}.
+
+    >>> depth_diagnostic(2, 2, 200, 4, np.random.default_rng(0))[2]
+    0.0
+    """
+    openers = list(PAIRS)[:k]
+    strings = []
+    for _ in range(n_prompts):
+        prompt = "".join(rng.choice(openers, size=int(rng.integers(1, max_open + 1))))
+        strings.append(bounded_stack_generator(prompt, D, rng))
+    return errors_by_depth(strings)

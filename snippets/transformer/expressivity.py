@@ -2,8 +2,8 @@
 
 1. The low-rank bottleneck: a head's logit matrix Q K^T = X W_q W_k^T X^T has rank at most
    d_k, so a head with d_k < n cannot express every n x n pattern of logits.
-2. Bounded sensitivity: with logits bounded by B, changing one of n inputs moves the output of
-   a soft-attention layer by O(1/n), while PARITY flips its answer on every single change.
+2. Bounded sensitivity: with logits bounded by B, changing one of n inputs moves the output
+   of a soft-attention layer by O(1/n), while PARITY flips its answer on every change.
 
 Follows: Bhojanapalli et al. (2020), "Low-Rank Bottleneck in Multi-head Attention Models",
 Sec. 3 (the rank argument); Hahn (2020), "Theoretical Limitations of Self-Attention in

@@ -5,8 +5,10 @@ import itertools
 import numpy as np
 import pytest
 
-from snippets.transformer.dyck import (bounded_stack_generator, depths, dyck1_by_attention,
-                                       errors_by_depth, first_error, is_dyck, sample_dyck)
+from snippets.transformer.dyck import (bounded_stack_generator, depth_diagnostic, depths,
+                                       dyck1_by_attention, errors_by_depth, first_error,
+                                       is_dyck, sample_dyck)
+from snippets.transformer.dyck_plots import plot_errors_by_depth
 
 
 @pytest.fixture
@@ -58,13 +60,8 @@ def test_first_error_is_where_the_prefix_stops_being_completable(rng):
 
 
 def test_bounded_generator_is_right_up_to_depth_D_and_guesses_after(rng):
-    D, k = 3, 2
-    strings = []
-    for _ in range(4000):
-        n_open = int(rng.integers(1, 9))
-        prompt = "".join(rng.choice(list("([")[:k], size=n_open))
-        strings.append(bounded_stack_generator(prompt, D, rng))
-    rates = errors_by_depth(strings)
+    D = 3
+    rates = depth_diagnostic(D, k=2, n_prompts=4000, max_open=8, rng=rng)
     assert all(rates[d] == 0.0 for d in range(1, D + 1))
     # Each forgotten opener is a fair coin between two closer types, except that a
     # prompt using one type only has one candidate; so error rates rise towards 1.
@@ -85,3 +82,12 @@ def test_one_bracket_type_needs_no_memory_of_types(rng):
 
 def test_errors_by_depth_on_a_hand_worked_list():
     assert errors_by_depth(["()", "[]", "(())", "([)]", "((()))"]) == {1: 0.0, 2: 0.5, 3: 0.0}
+
+
+def test_plot_errors_by_depth_returns_a_figure():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig = plot_errors_by_depth()
+    assert len(fig.axes) == 1 and len(fig.axes[0].lines) == 3
+    plt.close(fig)

@@ -31,7 +31,7 @@ def test_a_head_with_d_k_below_n_cannot_produce_the_identity_pattern(rng):
     n, d_k = 64, 8
     target = 10 * np.eye(n)
     bound = best_rank_r_error(target, d_k)
-    assert bound == pytest.approx(10 * np.sqrt(n - d_k))
+    assert bound == pytest.approx(10 * np.sqrt(n - d_k)) and round(bound, 1) == 74.8
     x, W_q, W_k = rng.normal(size=(n, 512)), rng.normal(size=(512, d_k)), rng.normal(size=(512, d_k))
     L = attention_logits(x, W_q, W_k)
     for c in (0.001, 0.01, 0.1):  # any rescaling of a rank-8 matrix stays above the bound
@@ -57,6 +57,8 @@ def test_flip_sensitivity_shrinks_like_one_over_n():
     # 64 times more bits: at least 30 times less effect of any one of them (1/n is 64x).
     assert s[16] / s[1024] > 30
     assert s[1024] < 0.01  # PARITY needs a full flip of the answer for each bit
+    assert round(s[16], 2) == 0.44  # the figure Q36 quotes
+    assert s[1024] <= 4 * np.exp(4.0) / 1025
 
 
 def test_uniform_attention_is_the_running_mean(rng):

@@ -111,9 +111,9 @@ def attention_with_sink(q, k, v, sink_logit: float, mask=None):
 
 
 def streaming_cache_positions(t: int, n_sink: int = 4, window: int = 1020) -> np.ndarray:
-    """StreamingLLM: which of the t tokens so far stay in the cache. -> (<= n_sink + window,).
+    """StreamingLLM: which of the t tokens so far stay in the cache. -> (kept positions,)
 
-    The first n_sink tokens (the sinks) and the last `window`; everything between is evicted.
+    The first n_sink tokens (the sinks) and the last `window`; the rest are evicted.
 
     >>> streaming_cache_positions(10, n_sink=2, window=3)
     array([0, 1, 7, 8, 9])

@@ -21,8 +21,8 @@ def plot_collapse(T: int = 32, d: int = 64, seed: int = 0):
     for s in range(3):
         pure = np.maximum(attention_stack(X, 12, np.random.default_rng(s + 1)), 1e-17)
         skip = attention_stack(X, 12, np.random.default_rng(s + 1), residual=True)
-        ax.semilogy(depth, pure, "-", color="black", label="pure attention" if s == 0 else None)
-        ax.semilogy(depth, skip, "--", color="black", label="with skips" if s == 0 else None)
+        ax.semilogy(depth, pure, "-", color="black", label=None if s else "pure attention")
+        ax.semilogy(depth, skip, "--", color="black", label=None if s else "with skips")
     ax.set_xlabel("layer")
     ax.set_title("token spread ||X - 1 x^T|| (relative)", fontsize=9)
     ax.set_ylim(1e-17, 10)

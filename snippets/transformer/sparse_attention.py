@@ -1,5 +1,5 @@
-"""Sparse attention patterns as boolean masks, and sliding-window attention that never builds
-the (T, T) score matrix.
+"""Sparse attention patterns as boolean masks, and sliding-window attention that never
+builds the (T, T) score matrix.
 
 Follows: Child et al. (2019) for the strided pattern (a local band plus every l-th earlier
 position); Beltagy et al. (2020, Longformer) for sliding windows with global tokens;
@@ -41,7 +41,7 @@ def strided_mask(T: int, l: int) -> np.ndarray:
            [1, 0, 1, 1, 1]])
     """
     offset = np.arange(T)[:, None] - np.arange(T)[None, :]  # i - j, (T, T)
-    # Head A(1): the local band; head A(2): every l-th position back (Child et al., Sec. 4.2).
+    # Child et al.'s two heads: the local band, and every l-th position back.
     return (offset >= 0) & ((offset < l) | (offset % l == 0))
 
 

@@ -25,7 +25,7 @@ def pattern_masks(T: int = 32, seed: int = 0):
 
 
 def plot_patterns():
-    """Figure: five attention masks at T = 32 (rows queries, columns keys), pairs counted."""
+    """Figure: five attention masks at T = 32 (rows queries, columns keys), with counts."""
     import matplotlib.pyplot as plt
 
     masks = pattern_masks()

@@ -24,6 +24,7 @@ def plot_collapse(T: int = 32, d: int = 64, seed: int = 0):
         ax.semilogy(depth, pure, "-", color="black", label=None if s else "pure attention")
         ax.semilogy(depth, skip, "--", color="black", label=None if s else "with skips")
     ax.set_xlabel("layer")
+    ax.set_xticks(range(0, 13, 2))
     ax.set_title("token spread ||X - 1 x^T|| (relative)", fontsize=9)
     ax.set_ylim(1e-17, 10)
     ax.legend(fontsize=7, frameon=False)

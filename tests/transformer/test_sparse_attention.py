@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from snippets.generation.attention import causal_mask, scaled_dot_product_attention
-from snippets.specs import GEMMA2_LAYOUT, GEMMA3_LAYOUT, GPT_OSS_LAYOUT, MISTRAL_7B_LAYOUT
+from snippets.specs import (GEMMA2_LAYOUT, GEMMA3_LAYOUT, GPT_OSS_LAYOUT, MISTRAL_7B_LAYOUT,
+                            AttentionLayout)
 from snippets.transformer.sparse_attention import (bigbird_mask, causal_window_pairs,
                                                    global_token_mask, kv_cache_fraction,
                                                    random_mask, receptive_field,
@@ -85,6 +86,9 @@ def test_kv_cache_fractions_of_current_layouts():
     assert kv_cache_fraction(GEMMA2_LAYOUT) == 0.75
     assert round(kv_cache_fraction(GPT_OSS_LAYOUT), 3) == 0.500
     assert kv_cache_fraction(MISTRAL_7B_LAYOUT) == 0.5
+    # Gemma 3's window at Gemma 2's 1:1 ratio would still cache over half (Q18 follow-up).
+    one_to_one = AttentionLayout("1:1, w = 1024", 1024, 1, 1, 131_072)
+    assert round(kv_cache_fraction(one_to_one), 3) == 0.504
     # Invariant: a context shorter than the window caches everything.
     assert kv_cache_fraction(GEMMA3_LAYOUT, T=512) == 1.0
 

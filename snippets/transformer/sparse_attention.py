@@ -31,7 +31,7 @@ def sliding_window_mask(T: int, w: int, causal: bool = True) -> np.ndarray:
 def strided_mask(T: int, l: int) -> np.ndarray:
     """Child et al.'s strided pattern: the last l positions, or i - j a multiple of l.
 
-    Causal. With l near sqrt(T) every query sees about 2 sqrt(T) keys. -> (T, T) bool.
+    Causal. With l near sqrt(T) a query sees at most about 2 sqrt(T) keys. -> (T, T) bool.
 
     >>> strided_mask(5, 2).astype(int)
     array([[1, 0, 0, 0, 0],

@@ -24,7 +24,8 @@ def sliding_window_mask(T: int, w: int, causal: bool = True) -> np.ndarray:
            [0, 1, 1, 0],
            [0, 0, 1, 1]])
     """
-    offset = np.arange(T)[:, None] - np.arange(T)[None, :]  # i - j, (T, T)
+    j = np.arange(T, dtype=np.int32)  # int32: the (T, T) offsets take half the memory
+    offset = j[:, None] - j[None, :]  # i - j, (T, T)
     return (offset >= 0) & (offset < w) if causal else np.abs(offset) < w
 
 
@@ -40,7 +41,8 @@ def strided_mask(T: int, l: int) -> np.ndarray:
            [0, 1, 1, 1, 0],
            [1, 0, 1, 1, 1]])
     """
-    offset = np.arange(T)[:, None] - np.arange(T)[None, :]  # i - j, (T, T)
+    j = np.arange(T, dtype=np.int32)  # int32: the (T, T) offsets take half the memory
+    offset = j[:, None] - j[None, :]  # i - j, (T, T)
     # Child et al.'s two heads: the local band, and every l-th position back.
     return (offset >= 0) & ((offset < l) | (offset % l == 0))
 

@@ -89,6 +89,8 @@ def test_kv_cache_fractions_of_current_layouts():
     assert kv_cache_fraction(GEMMA2_LAYOUT) == 0.75
     assert round(kv_cache_fraction(GPT_OSS_LAYOUT), 3) == 0.500
     assert kv_cache_fraction(MISTRAL_7B_LAYOUT) == 0.5
+    # Jiang et al.'s "8x" cache saving at 32K tokens: 4,096 / 32,768.
+    assert kv_cache_fraction(MISTRAL_7B_LAYOUT, T=32_768) == 0.125
     # Gemma 3's window at Gemma 2's 1:1 ratio would still cache over half (Q18 follow-up).
     one_to_one = AttentionLayout("1:1, w = 1024", 1024, 1, 1, 131_072)
     assert round(kv_cache_fraction(one_to_one), 3) == 0.504

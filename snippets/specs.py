@@ -99,3 +99,30 @@ class RoPESetting:
 # stage to 128K (Grattafiori et al., 2024, Sec. 3.2 and 3.4.2).
 LLAMA2_7B_ROPE = RoPESetting(LLAMA2_7B, 10_000.0, 4096)
 LLAMA3_8B_ROPE = RoPESetting(LLAMA3_8B, 500_000.0, 8192)
+
+
+@dataclass(frozen=True)
+class AttentionLayout:
+    """Which layers attend locally: a repeating pattern of n_local sliding-window layers
+    (window keys each) and n_global full-attention layers, for a context of this length.
+
+    Sources: Mistral 7B (Jiang et al., 2023: every layer a 4,096 window, 8,192 context);
+    Gemma 2 (Gemma Team, 2024: local and global layers alternate, window 4,096, span
+    8,192); Gemma 3 (Gemma Team, 2025: 5 local per global, window 1,024, 128K context);
+    gpt-oss (OpenAI, 2025: banded window of 128 in every other layer, 131,072 context).
+
+    >>> GEMMA3_LAYOUT.n_local, GEMMA3_LAYOUT.window
+    (5, 1024)
+    """
+
+    name: str
+    window: int
+    n_local: int
+    n_global: int
+    context: int
+
+
+MISTRAL_7B_LAYOUT = AttentionLayout("Mistral 7B", 4096, 1, 0, 8192)
+GEMMA2_LAYOUT = AttentionLayout("Gemma 2", 4096, 1, 1, 8192)
+GEMMA3_LAYOUT = AttentionLayout("Gemma 3", 1024, 5, 1, 131072)
+GPT_OSS_LAYOUT = AttentionLayout("gpt-oss", 128, 1, 1, 131072)

@@ -3,7 +3,8 @@
 import pytest
 from numpy.testing import assert_allclose
 
-from snippets.specs import GPT3_175B, H100_SXM, LLAMA3_8B, LLAMA3_405B, PALM_540B, TPU_V4
+from snippets.specs import (GPT3_175B, H100_SXM, LLAMA3_8B, LLAMA3_70B, LLAMA3_405B,
+                            PALM_540B, TPU_V4)
 from snippets.training.compute import (attention_fraction, forward_flops_per_token, mfu,
                                        training_days, training_flops,
                                        training_flops_per_token)
@@ -93,3 +94,15 @@ def test_deepseek_v3_by_active_params():
     c = training_flops(37e9, 14.8e12)
     assert_allclose(c, 3.2856e24, rtol=1e-12)
     assert round(c / (2.788e6 * 3600 * H100_SXM.peak_flops), 2) == 0.33
+
+
+def test_worked_figures_of_the_page():
+    n70, n405 = model_params(LLAMA3_70B), model_params(LLAMA3_405B)
+    # Llama 3 70B on 15T tokens, 1,024 H100s at 40% MFU.
+    assert_allclose(training_flops(n70, 15e12), 6.35e24, rtol=0.001)
+    assert round(training_days(training_flops(n70, 15e12), 1024, H100_SXM.peak_flops,
+                               0.40)) == 181
+    # Serving (2N per token) overtakes training (6N per token) after 3D tokens.
+    d = 15.6e12
+    assert_allclose(training_flops(n405, d) / forward_flops_per_token(n405), 3 * d)
+    assert round(attention_fraction(n405, 126, 8192, 16384), 2) == 0.08

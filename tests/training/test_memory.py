@@ -79,3 +79,22 @@ def test_activations_linear_in_batch_and_sharded_by_tp(recompute):
 def test_llama_activations_at_8k():
     assert activation_bytes(LLAMA3_8B, 8192, 1) / GiB == 354.0
     assert activation_bytes(LLAMA3_70B, 8192, 1, "full", tp=8) / GiB == 1.25
+
+
+def test_worked_figures_of_the_page():
+    import math
+
+    from snippets.specs import LLAMA3_405B
+    n8, n70, n405 = (model_params(m) for m in (LLAMA3_8B, LLAMA3_70B, LLAMA3_405B))
+    assert round(model_state_bytes(n405) / 1e12, 2) == 6.49
+    assert math.ceil(model_state_bytes(n405) / H100_SXM.memory) == 82
+    assert model_state_bytes(7e9) / 1e9 == 112.0
+    # Full fine-tune of Llama 3 70B under ZeRO-3.
+    assert round(model_state_bytes(n70, 16, 3) / 1e9, 1) == 70.6
+    assert round(model_state_bytes(n70, 32, 3) / 1e9, 1) == 35.3
+    # Llama 3 8B at 8k on 8 GPUs: ZeRO-3 states plus full-recomputation inputs.
+    full = activation_bytes(LLAMA3_8B, 8192, 1, "full")
+    assert full / GiB == 2.0
+    assert round((model_state_bytes(n8, 8, 3) + full) / 1e9) == 18
+    # The score term against the 34 for GPT-3 at 2,048 tokens.
+    assert 5 * GPT3_175B.n_heads * 2048 / GPT3_175B.d_model == 80

@@ -89,6 +89,26 @@ class GPU:
 H100_SXM = GPU("H100 SXM 80GB", 80e9, 3.35e12, 989e12)
 TPU_V4 = GPU("TPU v4", 32 * 2**30, 1.2e12, 275e12)
 
+@dataclass(frozen=True)
+class Link:
+    """A GPU's share of an interconnect: bytes/s one GPU can send (one direction).
+
+    >>> NVLINK4.bandwidth / IB_NDR.bandwidth  # inside a node vs across nodes
+    9.0
+    """
+
+    name: str
+    bandwidth: float
+
+
+# NVIDIA H100 SXM datasheet: NVLink 4, 900 GB/s per GPU counting both directions, so 450
+# GB/s each way, to the other 7 GPUs of an 8-GPU node (NVSwitch). Across nodes one 400 Gb/s
+# NIC per GPU (InfiniBand NDR or 400G RoCE; Llama 3's fabrics, Grattafiori et al., 2024,
+# Sec. 3.3.1): 50 GB/s each way. Peaks; NCCL reaches roughly 80-90% of them.
+NVLINK4 = Link("NVLink 4 (H100 SXM)", 450e9)
+IB_NDR = Link("400 Gb/s InfiniBand NDR or RoCE, one NIC per GPU", 50e9)
+GPUS_PER_NODE = 8
+
 # Bytes per number of each storage format.
 BYTES = {"fp32": 4, "bf16": 2, "fp16": 2, "fp8": 1, "int8": 1}
 

@@ -1,11 +1,12 @@
 """Ring collectives over simulated workers: reduce-scatter, all-gather and all-reduce.
 
 N workers sit on a ring, each holding a vector split into N chunks. Reduce-scatter takes
-N - 1 steps: in each one every worker sends one chunk to its right-hand neighbour, which adds
-it to its own copy; afterwards worker i holds the full sum of chunk i + 1 (mod N). All-gather
-takes N - 1 more steps to circulate the summed chunks. Every worker sends 2 (N - 1) chunks of
-size S / N, so the bytes each one sends, 2 (N - 1) / N * S, barely grow with N: the reason the
-ring (and its tree and hierarchical variants in NCCL) replaced the parameter server.
+N - 1 steps: in each one every worker sends one chunk to its right-hand neighbour, which
+adds it to its own copy; afterwards worker i holds the full sum of chunk i + 1 (mod N).
+All-gather takes N - 1 more steps to circulate the summed chunks. Every worker sends
+2 (N - 1) chunks of size S / N, so the bytes each one sends, 2 (N - 1) / N * S, barely grow
+with N: the reason the ring (and its tree and hierarchical variants in NCCL) replaced the
+parameter server.
 
 Follows: Patarasuk and Yuan (2009) for the bandwidth-optimal ring all-reduce; Rajbhandari
 et al. (2020), Sec. 7, for all-reduce = reduce-scatter + all-gather, the identity ZeRO uses.

@@ -73,7 +73,8 @@ def plan(m, lay, seq, batch_tokens, gpu, recompute="selective", zero_stage=1,
     cp = 2 * all_gather_bytes(kv, lay.cp) * layers * mb
     # PP: send the (sequence-parallel) activation forward, its gradient backward.
     pp = 0.0 if lay.pp == 1 else 2 * act / lay.tp * mb
-    # DP: reduce-scatter gradients and all-gather weights = one all-reduce; ZeRO-3 re-gathers.
+    # DP: reduce-scatter the gradients, all-gather the weights (= an all-reduce); ZeRO-3
+    # gathers the weights once more in the backward pass.
     grads = b16 * n / (lay.tp * lay.pp)
     dp = all_reduce_bytes(grads, lay.dp * lay.cp) * (1.5 if zero_stage == 3 else 1.0)
     sent = {"tp": tp, "cp": cp, "pp": pp, "dp": dp}
@@ -115,7 +116,7 @@ def propose_layout(m, n_gpus, seq, batch_tokens, gpu, recompute="selective", zer
         for tp in _powers_of_two(min(gpus_per_node, m.n_kv_heads, n_gpus // cp)):
             for pp in _powers_of_two(min(m.n_layers, n_gpus // (tp * cp))):
                 dp, rest = divmod(n_gpus, tp * cp * pp)
-                # subtle: the global batch caps DP; each pipeline needs m >= p micro-batches.
+                # subtle: the global batch caps DP; a pipeline needs m >= p micro-batches.
                 if rest or seqs % dp or seqs // dp < pp:
                     continue
                 lay = Layout(tp, cp, pp, dp)

@@ -70,3 +70,58 @@ def test_small_model_is_pure_data_parallel_and_batch_caps_dp():
     # 2,048 sequences on 16,384 GPUs: DP <= 2048 / p forces TP x CP >= 8.
     lay = propose_layout(LLAMA3_8B, 16384, 8192, BATCH, H100_SXM)
     assert lay.tp * lay.cp >= 8 and lay.n_gpus == 16384
+
+
+def test_numbers_on_the_page():
+    from snippets.specs import IB_NDR, LLAMA3_70B, NVLINK4
+    from snippets.training.collectives import all_reduce_bytes
+    from snippets.training.compute import training_days, training_flops
+    from snippets.training.memory import activation_bytes
+    n = model_params(LLAMA3_405B)
+    assert round(n / 1e9, 2) == 405.85
+    assert round(16 * n / 1e12, 1) == 6.5 and round(16 * n / H100_SXM.memory) == 81
+    c = training_flops(n, 15.6e12)
+    assert round(c / 1e25, 1) == 3.8
+    assert round(training_days(c, 1, H100_SXM.peak_flops, 0.4) * 24 / 1e6, 1) == 26.7
+    # 8B gradients: 16.06 GB of BF16, about 32 GB sent per GPU, 0.64 s at 50 GB/s.
+    g = 2 * model_params(LLAMA3_8B)
+    assert round(g / 1e9, 2) == 16.06
+    assert round(all_reduce_bytes(g, 1024) / 1e9) == 32
+    assert round(all_reduce_bytes(g, 1024) / IB_NDR.bandwidth, 2) == 0.64
+    # TP traffic of the 16K layout over NVLink vs across nodes; one sequence's hidden states.
+    p = plan(LLAMA3_405B, Layout(8, 1, 16, 128), 8192, BATCH, H100_SXM, recompute="full")
+    assert round(2 * 8192 * 16384 / 1e6) == 268
+    assert round(p["bytes"]["tp"] / NVLINK4.bandwidth, 2) == 0.53
+    assert round(p["bytes"]["tp"] / IB_NDR.bandwidth, 1) == 4.7
+    assert round(p["compute"] / p["step"], 2) == 0.47  # the estimate's implied MFU
+    # 128K: CP traffic of Meta's layout; layer inputs of one sequence at TP 8.
+    q = plan(LLAMA3_405B, Layout(8, 16, 16, 8), 131072, BATCH, H100_SXM, recompute="full")
+    assert round(q["bytes"]["cp"] / 1e9, 2) == 15.85
+    assert round(activation_bytes(LLAMA3_405B, 131072, 1, "full", 8) / 1e9, 1) == 67.6
+    # The batch forces TP x CP >= GPUs / sequences: 8 at 8K, 128 at 128K.
+    assert 16384 // 2048 == 8 and 16384 // (BATCH // 131072) == 128
+    # The proposal's PP 4 layout.
+    r = plan(LLAMA3_405B, Layout(8, 1, 4, 512), 8192, BATCH, H100_SXM, recompute="full")
+    assert round(r["memory"] / 1e9, 1) == 55.3
+    # The figure's series endpoints.
+    ends = [plan(LLAMA3_405B, Layout(8, 1, pp, 2048 // pp), 8192, BATCH, H100_SXM,
+                 recompute="full") for pp in (4, 64)]
+    assert [round(e["step"], 1) for e in ends] == [5.3, 6.0]
+    assert [round(e["bytes"]["dp"] / 1e9) for e in ends] == [51, 3]
+    assert [round(e["bytes"]["pp"] / 1e9, 1) for e in ends] == [0.3, 4.3]
+    # Failures: 419 unexpected interruptions in 54 days on 16,384 GPUs.
+    hours = 54 * 24 / 419
+    assert round(hours, 1) == 3.1 and round(hours * 16384 / (365.25 * 24), 1) == 5.8
+    # Follow-up: Llama 3 70B on 1,024 GPUs.
+    lay = propose_layout(LLAMA3_70B, 1024, 8192, BATCH, H100_SXM)
+    assert lay == Layout(4, 1, 4, 64)
+    f = plan(LLAMA3_70B, lay, 8192, BATCH, H100_SXM)
+    assert round(f["memory"] / 1e9, 1) == 64.1 and f["micro_batches"] == 32
+    assert round(f["bubble"], 3) == 0.086
+    assert round(f["bytes"]["tp"] / 1e9) == 515 and round(f["bytes"]["dp"] / 1e9, 1) == 17.4
+    assert f["seconds"]["dp"] < 2 / 3 * f["compute"]  # hidden under the backward pass
+    no = plan(LLAMA3_70B, Layout(4, 1, 2, 128), 8192, BATCH, H100_SXM)
+    alt = plan(LLAMA3_70B, Layout(8, 1, 2, 64), 8192, BATCH, H100_SXM)
+    assert round(no["memory"] / 1e9, 1) == 81.7 and round(alt["memory"] / 1e9, 1) == 41.3
+    assert alt["bytes"]["tp"] > 2 * f["bytes"]["tp"]
+    assert (round(alt["step"], 2), round(f["step"], 2)) == (11.03, 10.03)

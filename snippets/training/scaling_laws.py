@@ -16,7 +16,7 @@ import numpy as np
 # Hoffmann et al. (2022), Eq. 10 (Approach 3): loss in nats per token, N in parameters, D in
 # tokens.
 CHINCHILLA = dict(E=1.69, A=406.4, B=410.7, alpha=0.34, beta=0.28)
-# Besiroglu et al. (2024): refit of the same runs, their points read from the paper's figure.
+# Besiroglu et al. (2024): refit of the same runs, their points read from the figure.
 BESIROGLU = dict(E=1.82, A=482.01, B=2085.43, alpha=0.3478, beta=0.3658)
 
 
@@ -60,7 +60,7 @@ def iso_flop_loss(C, N, fit=CHINCHILLA):
 def fit_loss(N, D, L, alphas=np.linspace(0.1, 0.7, 121), betas=np.linspace(0.1, 0.7, 121)):
     """Fit (E, A, B, alpha, beta) to runs: N, D, L (n,) -> dict like CHINCHILLA.
 
-    For fixed exponents the law is linear in (E, A, B); solve that by least squares for every
+    For fixed exponents the law is linear in (E, A, B); solve it by least squares for each
     pair on the grid, keep the best in log-loss error, then refine on a grid 20 times finer.
 
     >>> N = np.array([1e8, 1e9, 1e10, 1e8, 1e9, 1e10])

@@ -34,7 +34,7 @@ def gelu(u):
 
 
 def init_block(rng, d, n_heads, norm="layer", post_norm=False, std=0.02, alpha=1.0):
-    """Weights N(0, std^2), or Xavier-normal if std is None; unit gains; MLP d->4d->d.
+    """Weights N(0, std^2), or N(0, 1/fan_in) if std is None; unit gains; MLP d->4d->d.
 
     >>> init_block(np.random.default_rng(0), d=8, n_heads=2)["W_1"].shape
     (8, 32)

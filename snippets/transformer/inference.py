@@ -6,7 +6,8 @@ Simplifications: no positional encoding (the causal mask alone orders the tokens
 NoPE, Kazemnejad et al., 2023); batch of one sequence at a time in decode_step.
 
 Training runs the whole sequence in one teacher-forced pass, every position at once, and
-keeps ~34 values per position and width per layer for backpropagation. Decoding runs one
+keeps 34 bytes per position and width per layer in 16-bit, plus 5 * heads * length bytes
+of attention probabilities, for backpropagation. Decoding runs one
 position per step and keeps, per layer, only the keys and values of earlier positions.
 """
 

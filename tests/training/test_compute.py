@@ -106,3 +106,11 @@ def test_worked_figures_of_the_page():
     d = 15.6e12
     assert_allclose(training_flops(n405, d) / forward_flops_per_token(n405), 3 * d)
     assert round(attention_fraction(n405, 126, 8192, 16384), 2) == 0.08
+
+
+def test_embedding_share_and_attention_crossover():
+    for m, share in [(LLAMA3_8B, 0.065), (LLAMA3_405B, 0.005)]:
+        assert round(m.vocab * m.d_model / model_params(m), 3) == share
+    L, d = GPT3_175B.n_layers, GPT3_175B.d_model
+    assert 6 * d == 73_728
+    assert attention_fraction(12 * L * d**2, L, 6 * d, d) == 0.5

@@ -96,3 +96,19 @@ def test_effective_tokens():
     e = [effective_tokens(1.0, k) for k in range(1, 40)]
     assert all(b > a for a, b in zip(e, e[1:]))  # more epochs never hurt, but saturate
     assert all(b - a < 1.0 for a, b in zip(e, e[1:]))
+
+
+def test_worked_figures_of_the_page():
+    N, D = compute_optimal(1e24)
+    assert (round(N / 1e9, 1), round(D / 1e12, 2)) == (41.3, 4.04)
+    N, D = compute_optimal(1e24, BESIROGLU)
+    assert (round(N / 1e9, 1), round(D / 1e12, 2)) == (95.9, 1.74)
+    # Serving 10T tokens at a target loss of 2.0: Chinchilla-optimal vs lifetime-optimal.
+    T = 1e13
+    n0, d0 = lifetime_optimal(2.0, 0.0)
+    n1, d1 = lifetime_optimal(2.0, T)
+    total0, total1 = 6 * n0 * d0 + 2 * n0 * T, 6 * n1 * d1 + 2 * n1 * T
+    assert (round(n1 / 1e9, 1), round(d1 / 1e12, 2), round(d1 / n1)) == (6.5, 3.89, 600)
+    assert (round(total0 / 1e23, 2), round(total1 / 1e23, 2)) == (4.17, 2.81)
+    assert round(1 - total1 / total0, 2) == 0.33
+    assert round(d0 / n0) == 79

@@ -4,18 +4,19 @@ Ranks are numbered [tp, cp, pp, dp], fastest-varying first, as in Llama 3: a ten
 group is 8 GPUs of one node on NVLink, the other groups cross nodes on InfiniBand or RoCE.
 For a layout the module counts the bytes each GPU sends per optimiser step in each
 dimension, the pipeline bubble and the memory per GPU; `propose_layout` searches every
-layout of a cluster and returns the one that fits with the shortest estimated step.
+layout of a cluster and returns the fastest that fits, at the smallest CP that allows one.
 
 Follows: Shoeybi et al. (2019) and Korthikanti et al. (2022) for tensor parallelism with
 sequence parallelism (4 all-gathers or reduce-scatters of the layer's s b h activations
 forward, 4 backward); Narayanan et al. (2021) for 1F1B, whose first stage holds p
 micro-batches of L / p layers, and for keeping tensor parallelism inside a node;
-Grattafiori et al. (2024), Sec. 3.3.2, for the rank order and all-gather context
+Grattafiori et al. (2024) for the rank order and all-gather context
 parallelism (each rank gathers the full K and V); Rajbhandari et al. (2020) for ZeRO.
 Simplifications: micro-batches of one sequence; ZeRO over the DP x CP ranks (stage 1 by
 default); activations from the GPT-layer formula of snippets.training.memory; every
-transfer exposed (none overlapped with compute, so times are an upper bound), at the links'
-peak bandwidth; equal pipeline stages; no interleaving, no expert parallelism.
+transfer at the links' peak bandwidth, exposed except DP's, which hides under the backward
+pass up to its length; the forward collectives that recomputation repeats are not counted;
+equal pipeline stages; no interleaving, no expert parallelism.
 """
 
 from dataclasses import dataclass

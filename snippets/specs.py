@@ -104,7 +104,7 @@ class Link:
 # NVIDIA H100 SXM datasheet: NVLink 4, 900 GB/s per GPU counting both directions, so 450
 # GB/s each way, to the other 7 GPUs of an 8-GPU node (NVSwitch). Across nodes one 400 Gb/s
 # NIC per GPU (InfiniBand NDR or 400G RoCE; Llama 3's fabrics, Grattafiori et al., 2024,
-# Sec. 3.3.1): 50 GB/s each way. Peaks; NCCL reaches roughly 80-90% of them.
+# Sec. 3.3.1): 50 GB/s each way. Peaks; collectives reach less in practice.
 NVLINK4 = Link("NVLink 4 (H100 SXM)", 450e9)
 IB_NDR = Link("400 Gb/s InfiniBand NDR or RoCE, one NIC per GPU", 50e9)
 GPUS_PER_NODE = 8

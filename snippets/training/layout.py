@@ -15,8 +15,9 @@ parallelism (each rank gathers the full K and V); Rajbhandari et al. (2020) for 
 Simplifications: micro-batches of one sequence; ZeRO over the DP x CP ranks (stage 1 by
 default); activations from the GPT-layer formula of snippets.training.memory; every
 transfer at the links' peak bandwidth, exposed except DP's, which hides under the backward
-pass up to its length; the forward collectives that recomputation repeats are not counted;
-equal pipeline stages; no interleaving, no expert parallelism.
+pass up to its length; full recomputation's extra forward is returned apart (`recompute`),
+not in `step`, and the forward collectives it repeats are not counted; equal pipeline
+stages; no interleaving, no expert parallelism.
 """
 
 from dataclasses import dataclass
@@ -49,7 +50,8 @@ class Layout:
 
 def plan(m, lay, seq, batch_tokens, gpu, recompute="selective", zero_stage=1,
          gpus_per_node=GPUS_PER_NODE):
-    """Memory per GPU, micro-batches, bubble, bytes sent per GPU and seconds per step.
+    """Memory per GPU, micro-batches, bubble, bytes sent per GPU, seconds per step, and
+    the seconds full recomputation would add to it.
 
     m: specs.Model; lay: Layout; seq: tokens per sequence; batch_tokens: global batch.
 
@@ -88,8 +90,10 @@ def plan(m, lay, seq, batch_tokens, gpu, recompute="selective", zero_stage=1,
     flops = training_flops_per_token(n, m.n_layers, seq, m.n_heads * m.head_dim)
     compute = flops * batch_tokens / (lay.n_gpus * gpu.peak_flops)
     bubble = bubble_fraction(lay.pp, mb)
+    # Full recomputation runs every forward twice: a third more compute, bubble-stretched.
+    redo = compute / 3 / (1 - bubble) if recompute == "full" else 0.0
     return {"memory": states + acts, "micro_batches": mb, "bubble": bubble, "bytes": sent,
-            "seconds": secs, "compute": compute,
+            "seconds": secs, "compute": compute, "recompute": redo,
             "step": compute / (1 - bubble) + secs["tp"] + secs["cp"] + secs["pp"]
             + max(0.0, secs["dp"] - 2 / 3 * compute)}
 

@@ -24,7 +24,8 @@ OPTIMIZER_BYTES = {
     "adam": 3 * BYTES["fp32"],  # fp32 master weights, first and second moments
     "adam-8bit": BYTES["fp32"] + 2 * BYTES["int8"],  # moments block-quantised to 8 bits
     "sgd-momentum": 2 * BYTES["fp32"],  # fp32 master weights and momentum
-    "offload": 0,  # master weights and moments live in CPU memory (ZeRO-Offload)
+    "offload": 0,  # master weights and moments in CPU memory (ZeRO-Offload; it moves the
+    # gradients there too: pass grad_bytes=0)
 }
 
 

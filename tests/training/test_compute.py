@@ -90,10 +90,16 @@ def test_llama3_405b_days_at_forty_percent_mfu():
 
 
 def test_deepseek_v3_by_active_params():
-    # DeepSeek-AI (2024): 37B activated parameters, 14.8T tokens, 2.788M H800 GPU hours.
+    # DeepSeek-AI (2024): 37B activated parameters, 14.8T tokens, 2.664M H800 GPU hours of
+    # pre-training (2.788M with context extension and post-training); the H800's dense BF16
+    # peak is the H100's.
     c = training_flops(37e9, 14.8e12)
     assert_allclose(c, 3.2856e24, rtol=1e-12)
-    assert round(c / (2.788e6 * 3600 * H100_SXM.peak_flops), 2) == 0.33
+    hours = 2.664e6
+    assert round(c / (hours * 3600 * H100_SXM.peak_flops), 2) == 0.35
+    # The same FLOPs over the FP8 peak (twice the BF16 one) read as half the utilisation.
+    assert_allclose(mfu(c / (hours * 3600), 1.0, 1, 2 * H100_SXM.peak_flops),
+                    0.5 * mfu(c / (hours * 3600), 1.0, 1, H100_SXM.peak_flops))
 
 
 def test_worked_figures_of_the_page():

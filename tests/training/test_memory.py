@@ -31,6 +31,10 @@ def test_llama3_budgets():
     assert not fits(model_state_bytes(n8), H100_SXM)
     assert round(model_state_bytes(n8, optimizer="adam-8bit") / 1e9, 1) == 80.3
     assert round(model_state_bytes(n8, optimizer="offload") / 1e9, 1) == 32.1
+    # Q21: a one-buffer optimiser (momentum SGD, Muon) is 12 bytes per parameter.
+    assert model_state_bytes(1, optimizer="sgd-momentum") == 12
+    # ZeRO-Offload also moves the gradients: 2 bytes per parameter stay on the GPU.
+    assert model_state_bytes(n8, optimizer="offload", grad_bytes=0) == 2 * n8
     assert round(model_state_bytes(n8, 8, 3) / 1e9, 1) == 16.1
     assert [round(model_state_bytes(n70, 64, s) / 1e9, 1) for s in range(4)] == [
         1128.9, 295.4, 156.5, 17.6]

@@ -93,6 +93,10 @@ def test_effective_tokens():
     assert effective_tokens(1e12, 1) == 1e12
     assert round(effective_tokens(1e12, 4) / 4e12, 2) == 0.93
     assert_allclose(effective_tokens(1e12, 1e9), 1e12 * 16.4, rtol=1e-9)
+    # The 16th epoch (R = 15) adds e^(-R/R*) of a fresh epoch, by finite difference.
+    marginal = effective_tokens(1.0, 16 + 1e-6) - effective_tokens(1.0, 16)
+    assert_allclose(marginal / 1e-6, np.exp(-15 / 15.4), rtol=1e-5)
+    assert round(float(np.exp(-15 / 15.4)), 2) == 0.38
     e = [effective_tokens(1.0, k) for k in range(1, 40)]
     assert all(b > a for a, b in zip(e, e[1:]))  # more epochs never hurt, but saturate
     assert all(b - a < 1.0 for a, b in zip(e, e[1:]))

@@ -4,8 +4,9 @@ One quantity has one value book-wide: a page that needs a model's shape or a GPU
 imports it from here instead of retyping it.
 
 Follows: the Llama 2 (Touvron et al., 2023) and Llama 3 (Grattafiori et al., 2024)
-configurations as published in their reports and model cards; Mixtral 8x7B (Jiang et
-al., 2024, Table 1: Mistral 7B's shape, 8 SwiGLU experts per layer, top-2); the NVIDIA
+configurations as published in their reports and model cards; GPT-3 175B (Brown et al.,
+2020, Table 2.1); Mixtral 8x7B (Jiang et al., 2024, Table 1: Mistral 7B's shape, 8 SwiGLU
+experts per layer, top-2); the NVIDIA
 H100 SXM datasheet (dense BF16 989 TFLOP/s, 3.35 TB/s HBM3, 80 GB).
 Simplifications: GPU memory in 10^9 bytes as on the datasheet; a Llama-style decoder
 described by its layer count, widths, head counts and vocabulary only.
@@ -41,6 +42,9 @@ LLAMA2_13B = Model("Llama 2 13B", 40, 5120, 13824, 40, 40, 32000)
 LLAMA2_70B = Model("Llama 2 70B", 80, 8192, 28672, 64, 8, 32000)
 LLAMA3_8B = Model("Llama 3 8B", 32, 4096, 14336, 32, 8, 128256)
 LLAMA3_70B = Model("Llama 3 70B", 80, 8192, 28672, 64, 8, 128256)
+# GPT-3 175B (Brown et al., 2020, Table 2.1): 96 layers of width 12,288, 96 heads of 128,
+# a 4d MLP (GELU, not SwiGLU), GPT-2's 50,257-token vocabulary, trained at 2,048 tokens.
+GPT3_175B = Model("GPT-3 175B", 96, 12288, 49152, 96, 96, 50257)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,111 @@
+"""Tests of snippets/training/checkpointing.py: checkpointed gradients equal plain backprop
+bit for bit, the counted memory and recomputation match the closed form, and the sqrt(n)
+schedule."""
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+
+from snippets.specs import GPT3_175B
+from snippets.training.checkpointing import (
+    best_segment, checkpoint_cost, grads, grads_checkpointed, init_mlp, policy_cost)
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(41)
+
+
+def problem(rng, n, d=6, B=5):
+    return init_mlp(n, d, seed=int(rng.integers(1000))), rng.normal(size=(B, d)), \
+        rng.normal(size=(B, d))
+
+
+def test_grads_match_finite_differences(rng):
+    # reference: central differences of the loss, entry by entry
+    Ws, x, y = problem(rng, 5, d=4, B=3)
+    loss, dWs, _ = grads(Ws, x, y)
+    eps = 1e-6
+    for i in range(len(Ws)):
+        num = np.zeros_like(Ws[i])
+        for idx in np.ndindex(Ws[i].shape):
+            for sign in (1, -1):
+                Wp = [W.copy() for W in Ws]
+                Wp[i][idx] += sign * eps
+                num[idx] += sign * grads(Wp, x, y)[0] / (2 * eps)
+        assert_allclose(dWs[i], num, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 16, 33])
+def test_checkpointed_is_bit_identical_for_every_segment(rng, n):
+    Ws, x, y = problem(rng, n)
+    loss, dWs, _ = grads(Ws, x, y)
+    for k in range(1, n + 1):
+        loss_k, dWs_k, _ = grads_checkpointed(Ws, x, y, k)
+        assert loss_k == loss
+        for a, b in zip(dWs, dWs_k):
+            assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 16, 33, 64])
+def test_counted_cost_matches_closed_form(rng, n):
+    Ws, x, y = problem(rng, n, d=2, B=1)
+    for k in range(1, n + 1):
+        stats = grads_checkpointed(Ws, x, y, k)[2]
+        assert (stats["peak_stored"], stats["layer_forwards"]) == checkpoint_cost(n, k)
+    assert grads(Ws, x, y)[2] == dict(peak_stored=n + 1, layer_forwards=n)
+
+
+def test_no_segmentation_is_plain_backprop():
+    # k = n keeps everything and recomputes nothing; k = 1 checkpoints every layer: no saving
+    for n in (1, 5, 64):
+        assert checkpoint_cost(n, n) == (n + 1, n)
+        assert checkpoint_cost(n, 1)[0] == n + 1
+
+
+def test_page_numbers_64_layers():
+    # the numbers on the Q67 and Q41 pages
+    assert checkpoint_cost(64, 64) == (65, 64)
+    assert checkpoint_cost(64, 8) == (16, 120)
+    assert checkpoint_cost(64, 4) == (20, 124)
+    assert checkpoint_cost(64, 16) == (20, 112)
+    assert best_segment(64) == 11 and checkpoint_cost(64, 11) == (16, 119)
+    # compute: forward 1, backward 2 per layer -> 3n plain; 56 recomputed layers of 64
+    assert (3 * 64 + 120 - 64) / (3 * 64) == pytest.approx(1.2917, abs=1e-4)
+
+
+@pytest.mark.parametrize("n", [4, 9, 16, 25, 64, 100, 400, 1024])
+def test_best_peak_is_about_two_sqrt_n(n):
+    # the sqrt(n) schedule: the optimum is within one activation of 2 sqrt(n)
+    peak = checkpoint_cost(n, best_segment(n))[0]
+    assert abs(peak - 2 * np.sqrt(n)) <= 1
+    # and brute force agrees that nothing does better
+    assert peak == min(checkpoint_cost(n, k)[0] for k in range(1, n + 1))
+
+
+def test_recompute_is_at_most_one_forward():
+    for n in (8, 64, 97):
+        for k in range(1, n + 1):
+            extra = checkpoint_cost(n, k)[1] - n
+            assert 0 <= extra < n
+
+
+def test_policy_cost_gpt3():
+    mem, flops = policy_cost(GPT3_175B, 2048)
+    h = GPT3_175B.d_model
+    # 5as/h = 5 * 96 * 2048 / 12288 = 80 for GPT-3 at 2,048 tokens
+    assert mem["none"] == h * 114 and mem["selective"] == 34 * h and mem["full"] == 2 * h
+    assert mem["none"] / mem["selective"] == pytest.approx(3.35, abs=0.01)
+    assert 1 - mem["selective"] / mem["none"] == pytest.approx(0.70, abs=0.01)
+    assert flops["selective"] == pytest.approx(0.009, abs=5e-4)
+    assert flops["full"] == pytest.approx(1 / 3)
+
+
+def test_policy_cost_invariants():
+    for s in (512, 2048, 8192, 32768):
+        mem, flops = policy_cost(GPT3_175B, s)
+        assert mem["full"] < mem["selective"] < mem["none"]
+        assert 0 == flops["none"] < flops["selective"] < flops["full"]
+    # the attention share grows with s: selective saves more, and costs more, at long context
+    assert policy_cost(GPT3_175B, 32768)[1]["selective"] > \
+        policy_cost(GPT3_175B, 2048)[1]["selective"]

@@ -5,7 +5,8 @@ stores every activation; `grads_checkpointed` keeps only the input of every segm
 `segment` layers during the forward pass (and all of the last segment), then recomputes
 each earlier segment from its checkpoint just before backpropagating through it. Both
 count what they hold: the peak number of stored (B, d) activations and the number of layer
-forwards run. `policy_cost` applies the same trade to one transformer layer.
+forwards run. `policy_cost` applies the same trade to one transformer layer, and
+`offload_break_even` compares moving its activations over PCIe with recomputing them.
 
 Follows: Chen et al. (2016), "Training Deep Nets with Sublinear Memory Cost" (segments of
 sqrt(n) layers, one extra forward pass); Korthikanti et al. (2022) for the activation
@@ -16,6 +17,9 @@ counted in whole activations rather than bytes.
 """
 
 import numpy as np
+
+# PCIe 5.0 x16: 32 GT/s on 16 lanes, about 63 GB/s each way (a host link, not a GPU spec)
+PCIE5_X16 = 63e9
 
 
 def init_mlp(n_layers, d, seed=0):
@@ -149,3 +153,17 @@ def policy_cost(model, seq_len):
     fwd = 24 * h ** 2 + 4 * s * h
     flops = dict(none=0.0, selective=4 * s * h / (3 * fwd), full=fwd / (3 * fwd))
     return mem, flops
+
+
+def offload_break_even(model, seq_len, gpu, link=PCIE5_X16):
+    """Forward FLOPs per stored byte under 'none' and 'full', and the GPU's FLOPs per
+    link byte: offloading hides behind compute only when the first exceeds the second.
+
+    >>> from snippets.specs import GPT3_175B, H100_SXM
+    >>> r = offload_break_even(GPT3_175B, 2048, H100_SXM); r["full"] > r["gpu"] > r["none"]
+    True
+    """
+    mem, _ = policy_cost(model, seq_len)
+    h, s = model.d_model, seq_len
+    fwd = 24 * h ** 2 + 4 * s * h
+    return dict(none=fwd / mem["none"], full=fwd / mem["full"], gpu=gpu.peak_flops / link)

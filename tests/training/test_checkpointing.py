@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from snippets.specs import GPT3_175B
+from snippets.specs import GPT3_175B, H100_SXM
 from snippets.training.checkpointing import (
-    best_segment, checkpoint_cost, grads, grads_checkpointed, init_mlp, policy_cost)
+    best_segment, checkpoint_cost, grads, grads_checkpointed, init_mlp, offload_break_even,
+    policy_cost)
 
 
 @pytest.fixture
@@ -109,3 +110,22 @@ def test_policy_cost_invariants():
     # the attention share grows with s: selective saves more, and costs more, at long context
     assert policy_cost(GPT3_175B, 32768)[1]["selective"] > \
         policy_cost(GPT3_175B, 2048)[1]["selective"]
+
+
+def test_full_recompute_stores_57_times_less_for_gpt3():
+    mem, _ = policy_cost(GPT3_175B, 2048)
+    assert mem["none"] / mem["full"] == 57
+    assert mem["none"] / 2 ** 20 == pytest.approx(1.336, abs=1e-3)  # MiB per token per layer
+    assert mem["selective"] / 2 ** 10 == 408  # KiB
+    assert mem["full"] / 2 ** 10 == 24
+
+
+def test_offload_break_even_gpt3_h100():
+    r = offload_break_even(GPT3_175B, 2048, H100_SXM)
+    # reference by hand: forward FLOPs per token (24 h^2 + 4 s h) over stored bytes
+    h, s = 12288, 2048
+    assert r["full"] == pytest.approx((24 * h + 4 * s) / 2)
+    assert r["none"] == pytest.approx((24 * h + 4 * s) / 114)
+    assert round(r["none"]) == 2659 and round(r["full"]) == 151552
+    assert round(r["gpu"]) == 15698
+    assert r["none"] < r["gpu"] < r["full"]

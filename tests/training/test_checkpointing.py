@@ -129,3 +129,14 @@ def test_offload_break_even_gpt3_h100():
     assert round(r["none"]) == 2659 and round(r["full"]) == 151552
     assert round(r["gpu"]) == 15698
     assert r["none"] < r["gpu"] < r["full"]
+
+
+def test_gpt3_sequence_totals_and_long_context():
+    # Q41: one 2,048-token sequence through GPT-3's 96 layers, GiB per policy
+    mem, _ = policy_cost(GPT3_175B, 2048)
+    gib = {k: v * 2048 * GPT3_175B.n_layers / 2 ** 30 for k, v in mem.items()}
+    assert gib["none"] == pytest.approx(256.5, abs=0.05)
+    assert gib["selective"] == pytest.approx(76.5, abs=0.05)
+    assert gib["full"] == pytest.approx(4.5, abs=0.01)
+    # the recompute share of selective recomputation at 32k tokens: about 10%
+    assert policy_cost(GPT3_175B, 32768)[1]["selective"] == pytest.approx(0.1026, abs=1e-4)

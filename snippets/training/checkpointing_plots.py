@@ -8,7 +8,7 @@ from snippets.training.checkpointing import checkpoint_cost
 
 
 def plot_segment_tradeoff(n=64):
-    """Figure: peak stored activations and recomputed layers against segment size, n layers."""
+    """Figure: peak stored activations and recomputed layers against segment size."""
     import matplotlib.pyplot as plt
 
     ks = list(range(1, n + 1))

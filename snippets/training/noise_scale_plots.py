@@ -10,7 +10,7 @@ from snippets.training.noise_scale import steps_and_examples
 
 
 def plot_steps_examples():
-    """Figure: steps against examples to a fixed loss as the batch size sweeps past B_crit."""
+    """Figure: steps against examples to a fixed loss as the batch sweeps past B_crit."""
     import matplotlib.pyplot as plt
 
     B = np.logspace(-2, 2, 200)  # batch size in units of B_crit

@@ -58,7 +58,7 @@ def test_counted_cost_matches_closed_form(rng, n):
 
 
 def test_no_segmentation_is_plain_backprop():
-    # k = n keeps everything and recomputes nothing; k = 1 checkpoints every layer: no saving
+    # k = n keeps everything, recomputes nothing; k = 1 checkpoints every layer: no saving
     for n in (1, 5, 64):
         assert checkpoint_cost(n, n) == (n + 1, n)
         assert checkpoint_cost(n, 1)[0] == n + 1
@@ -107,7 +107,7 @@ def test_policy_cost_invariants():
         mem, flops = policy_cost(GPT3_175B, s)
         assert mem["full"] < mem["selective"] < mem["none"]
         assert 0 == flops["none"] < flops["selective"] < flops["full"]
-    # the attention share grows with s: selective saves more, and costs more, at long context
+    # the attention share grows with s: selective saves and costs more at long context
     assert policy_cost(GPT3_175B, 32768)[1]["selective"] > \
         policy_cost(GPT3_175B, 2048)[1]["selective"]
 
@@ -115,7 +115,7 @@ def test_policy_cost_invariants():
 def test_full_recompute_stores_57_times_less_for_gpt3():
     mem, _ = policy_cost(GPT3_175B, 2048)
     assert mem["none"] / mem["full"] == 57
-    assert mem["none"] / 2 ** 20 == pytest.approx(1.336, abs=1e-3)  # MiB per token per layer
+    assert mem["none"] / 2 ** 20 == pytest.approx(1.336, abs=1e-3)  # MiB/token/layer
     assert mem["selective"] / 2 ** 10 == 408  # KiB
     assert mem["full"] / 2 ** 10 == 24
 

@@ -13,8 +13,8 @@ with L-BFGS from many starts; inference costs 2N per token; no excess-parameter 
 
 import numpy as np
 
-# Hoffmann et al. (2022), Approach 3 (Sec. 3.3, Appendix D.2), as rounded in the paper: loss in
-# nats per token, N in parameters, D in tokens.
+# Hoffmann et al. (2022), Approach 3 (Sec. 3.3, Appendix D.2), as rounded in the paper:
+# loss in nats per token, N in parameters, D in tokens.
 CHINCHILLA = dict(E=1.69, A=406.4, B=410.7, alpha=0.34, beta=0.28)
 # Besiroglu et al. (2024): refit of the same runs, their points read from the figure.
 BESIROGLU = dict(E=1.82, A=482.01, B=2085.43, alpha=0.3478, beta=0.3658)

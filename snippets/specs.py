@@ -7,7 +7,10 @@ Follows: the Llama 2 (Touvron et al., 2023) and Llama 3 (Grattafiori et al., 202
 configurations as published in their reports and model cards; GPT-3 175B (Brown et al.,
 2020, Table 2.1); Mixtral 8x7B (Jiang et al., 2024, Table 1: Mistral 7B's shape, 8 SwiGLU
 experts per layer, top-2); the NVIDIA H100 SXM datasheet (dense BF16 989 TFLOP/s, 3.35 TB/s
-HBM3, 80 GB).
+HBM3, 80 GB). Llama 3 405B (Grattafiori et al., 2024, Table 3 and the released
+configuration); PaLM 540B (Chowdhery et al., 2022, Table 1: 540.35B parameters, 118 layers,
+d = 18432, 48 heads of 256, 2,048-token sequences); Google's TPU v4 (Jouppi et al., 2023:
+275 TFLOP/s BF16, 32 GiB HBM at 1.2 TB/s); bytes per number of the common formats.
 Simplifications: GPU memory in 10^9 bytes as on the datasheet; a Llama-style decoder
 described by its layer count, widths, head counts and vocabulary only.
 """
@@ -45,6 +48,11 @@ LLAMA3_70B = Model("Llama 3 70B", 80, 8192, 28672, 64, 8, 128256)
 # GPT-3 175B (Brown et al., 2020, Table 2.1): 96 layers, d = 12288, 96 heads, 4d GELU MLP,
 # 2,048-token context; vocabulary of GPT-2's BPE.
 GPT3_175B = Model("GPT-3 175B", 96, 12288, 49152, 96, 96, 50257)
+LLAMA3_405B = Model("Llama 3 405B", 126, 16384, 53248, 128, 8, 128256)
+# PaLM's 48 heads of 256 do not fill d = 18432 and its embeddings are tied, so it is no
+# Model: the figures its MFU needs (Chowdhery et al., 2022, Tables 1 and 3).
+PALM_540B = dict(n_params=540.35e9, n_layers=118, d_model=18432, d_attn=48 * 256,
+                 n_ctx=2048)
 
 
 @dataclass(frozen=True)
@@ -78,6 +86,30 @@ class GPU:
 
 
 H100_SXM = GPU("H100 SXM 80GB", 80e9, 3.35e12, 989e12)
+TPU_V4 = GPU("TPU v4", 32 * 2**30, 1.2e12, 275e12)
+
+@dataclass(frozen=True)
+class Link:
+    """A GPU's share of an interconnect: bytes/s one GPU can send (one direction).
+
+    >>> NVLINK4.bandwidth / IB_NDR.bandwidth  # inside a node vs across nodes
+    9.0
+    """
+
+    name: str
+    bandwidth: float
+
+
+# NVIDIA H100 SXM datasheet: NVLink 4, 900 GB/s per GPU counting both directions, so 450
+# GB/s each way, to the other 7 GPUs of an 8-GPU node (NVSwitch). Across nodes one 400 Gb/s
+# NIC per GPU (InfiniBand NDR or 400G RoCE; Llama 3's fabrics, Grattafiori et al., 2024,
+# Sec. 3.3.1): 50 GB/s each way. Peaks; collectives reach less in practice.
+NVLINK4 = Link("NVLink 4 (H100 SXM)", 450e9)
+IB_NDR = Link("400 Gb/s InfiniBand NDR or RoCE, one NIC per GPU", 50e9)
+GPUS_PER_NODE = 8
+
+# Bytes per number of each storage format.
+BYTES = {"fp32": 4, "bf16": 2, "fp16": 2, "fp8": 1, "int8": 1}
 
 
 @dataclass(frozen=True)

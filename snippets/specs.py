@@ -6,7 +6,9 @@ imports it from here instead of retyping it.
 Follows: the Llama 2 (Touvron et al., 2023) and Llama 3 (Grattafiori et al., 2024)
 configurations as published in their reports and model cards; Mixtral 8x7B (Jiang et
 al., 2024, Table 1: Mistral 7B's shape, 8 SwiGLU experts per layer, top-2); the NVIDIA
-H100 SXM datasheet (dense BF16 989 TFLOP/s, 3.35 TB/s HBM3, 80 GB).
+H100 SXM datasheet (dense BF16 989 TFLOP/s, 3.35 TB/s HBM3, 80 GB); the Transformer base
+model (Vaswani et al., 2017, Table 3: 6 layers, d = 512, d_ff = 2048, 8 heads; a shared
+source-target vocabulary of about 37,000 BPE tokens for English-German, Sec. 5.1).
 Simplifications: GPU memory in 10^9 bytes as on the datasheet; a Llama-style decoder
 described by its layer count, widths, head counts and vocabulary only.
 """
@@ -41,6 +43,8 @@ LLAMA2_13B = Model("Llama 2 13B", 40, 5120, 13824, 40, 40, 32000)
 LLAMA2_70B = Model("Llama 2 70B", 80, 8192, 28672, 64, 8, 32000)
 LLAMA3_8B = Model("Llama 3 8B", 32, 4096, 14336, 32, 8, 128256)
 LLAMA3_70B = Model("Llama 3 70B", 80, 8192, 28672, 64, 8, 128256)
+# Encoder-decoder, ReLU FFN of two matrices (not gated): count it with gated=False.
+TRANSFORMER_BASE = Model("Transformer base", 6, 512, 2048, 8, 8, 37000)
 
 
 @dataclass(frozen=True)

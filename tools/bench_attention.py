@@ -3,8 +3,8 @@
 Usage: ``.venv/bin/python tools/bench_attention.py`` (under 2 minutes on 2 idle cores).
 
 The layer is the Transformer base shape from ``snippets/specs.py`` (d = 512, 8 heads of 64,
-a ReLU FFN of width 2048), one sequence of n tokens, float64 NumPy. For each n it times,
-as the minimum of a few repeats:
+a ReLU FFN of width 2048), one sequence of n tokens, float64 NumPy on one BLAS thread. For
+each n it takes the CPU time, the minimum of a few repeats, of:
 
 - the four projections x W_Q, x W_K, x W_V and the output's W_O;
 - the attention core, softmax(q k^T / sqrt(d_k)) v over all heads at once, with the
@@ -22,6 +22,12 @@ run it, and nothing asserts a time.
 from __future__ import annotations
 
 import os
+
+# One BLAS thread, timed in CPU seconds: on a shared machine, wall-clock time measures the
+# neighbours; CPU time of a single thread measures the code. Set before NumPy loads BLAS.
+for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[var] = "1"
+
 import platform
 import sys
 import time
@@ -70,9 +76,9 @@ def parts(n, rng):
 def best_time(f, repeats):
     times = []
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         f()
-        times.append(time.perf_counter() - t0)
+        times.append(time.process_time() - t0)
     return min(times)
 
 
@@ -104,7 +110,8 @@ def main():
         mem = {name: peak_bytes(f) for name, f in fs.items()}
         rows.append((n, *(round(t[k], 5) for k in fs), *(mem[k] for k in fs)))
         print(f"# n = {n}: {time.perf_counter() - t_start:.1f} s so far", file=sys.stderr)
-    machine = {"cpu": cpu_model(), "cores": os.cpu_count(), "numpy": np.__version__,
+    machine = {"cpu": cpu_model(), "cores": os.cpu_count(), "threads": 1,
+               "numpy": np.__version__,
                "python": platform.python_version(), "date": time.strftime("%Y-%m-%d")}
     print("MACHINE =", machine)
     print("COLUMNS =", ("n", *(f"t_{k}" for k in fs), *(f"mem_{k}" for k in fs)))

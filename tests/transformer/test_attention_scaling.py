@@ -72,10 +72,14 @@ def test_llama3_8b_numbers_of_the_page():
     # Its Q, K, V and output at 8k: 160 MiB of fp16 (GQA: K and V have 8 heads).
     lin, _ = attention_memory(8192, 4096, 32, 8)
     assert lin * 2 / 2**20 == 160.0
+    # The score matrix is the larger tensor from 321 tokens on (32 n^2 > 10,240 n).
+    bigger = [n for n in range(1, 1000) if np.subtract(*attention_memory(n, 4096, 32, 8)) < 0]
+    assert bigger[0] == 321
     # Per block at 8k: projections 0.69, scores 1.10, FFN 2.89 TFLOPs.
     proj, scores, ffn_f = block_flops(LLAMA3_8B, 8192)
     assert [round(f / 1e12, 2) for f in (proj, scores, ffn_f)] == [0.69, 1.10, 2.89]
     assert round(scores / (proj + scores + ffn_f), 3) == 0.235
+    assert round((proj + scores + ffn_f) / 1e12, 2) == 4.67
     # At 128k the scores are 83% of the block's FLOPs (non-causal count).
     proj, scores, ffn_f = block_flops(LLAMA3_8B, 131072)
     assert round(scores / (proj + scores + ffn_f), 2) == 0.83

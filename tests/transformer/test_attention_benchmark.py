@@ -70,3 +70,21 @@ def test_layer_flops_reference():
     proj, scores, ffn_f = layer_flops(1)
     d, d_ff = M.d_model, M.d_ff
     assert (proj, scores, ffn_f) == (8 * d * d, 4 * d, 4 * d * d_ff)
+
+
+def test_the_pages_table_is_the_recording_rounded():
+    t = table()
+    page = [  # n, core ms, tiled ms, projections + FFN ms, core MiB, tiled MiB
+        (256, 8.1, 5.1, 26.9, 12.1, 2.6),
+        (512, 24.7, 21.3, 46.5, 48.2, 4.3),
+        (1024, 128, 80.2, 94.4, 192, 6.3),
+        (2048, 547, 308, 190, 768, 10.3),
+        (4096, 2611, 1186, 380, 3073, 18.3),
+    ]
+    for i, (n, core, tiled, weights, mem, mem_tiled) in enumerate(page):
+        got = (t["n"][i], 1e3 * t["t_core_naive"][i], 1e3 * t["t_core_tiled"][i],
+               1e3 * (t["t_projections"][i] + t["t_ffn"][i]),
+               t["mem_core_naive"][i] / 2**20, t["mem_core_tiled"][i] / 2**20)
+        for shown, value in zip((n, core, tiled, weights, mem, mem_tiled), got):
+            digits = 1 if shown < 100 else 0  # three significant figures, as printed
+            assert round(value, digits) == shown, (n, shown, value)

@@ -70,6 +70,10 @@ def test_layer_flops_reference():
     proj, scores, ffn_f = layer_flops(1)
     d, d_ff = M.d_model, M.d_ff
     assert (proj, scores, ffn_f) == (8 * d * d, 4 * d, 4 * d * d_ff)
+    # QK^T is half the score FLOPs: 2 d_h = 128 FLOPs per element of each head's n x n array.
+    n = 4096
+    qk = layer_flops(n)[1] / 2
+    assert qk / (M.n_heads * n * n) == 2 * M.head_dim == 128
 
 
 def test_the_pages_table_is_the_recording_rounded():

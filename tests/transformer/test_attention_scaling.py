@@ -65,7 +65,7 @@ def test_memory_matches_the_arrays_a_numpy_layer_materialises(rng):
 
 
 def test_llama3_8b_numbers_of_the_page():
-    # Score matrix of one layer, one sequence, fp16: 4 GiB at 8k, 256 GiB at 128k.
+    # Score matrix of one layer, one sequence, fp16: 4 GiB at 8k, 1 TiB at 128k.
     _, quad = attention_memory(8192, LLAMA3_8B.d_model, LLAMA3_8B.n_heads)
     assert quad * 2 / GiB == 4.0 == score_matrix_bytes(8192, n_heads=32) / GiB
     assert score_matrix_bytes(131072, n_heads=32) / GiB == 1024.0
@@ -121,7 +121,7 @@ def test_dot_product_of_unit_variance_vectors_has_variance_d_k(rng, d_k):
 
 def test_unscaled_logits_saturate_the_softmax(rng):
     # d_k = 128, 4,096 keys: unscaled logits have std sqrt(128) = 11.3 and the softmax is
-    # nearly one-hot; scaled logits keep it within 0.5 nat of the log n ceiling.
+    # nearly one-hot; scaled logits keep it within 1 nat of the log n ceiling.
     n, d_k = 4096, 128
     q, k = rng.standard_normal((1, d_k)), rng.standard_normal((n, d_k))
     raw = (q @ k.T)[0]
@@ -154,7 +154,7 @@ def test_sampled_entropy_approaches_log_n_minus_half_sigma_squared(rng, n):
 
 
 def test_one_relevant_key_fades_without_log_n_scaling():
-    # Margin 3 over 4,095 equal keys: weight 0.49% (it was 71.5% among 8 keys).
+    # Margin 3 over 4,095 equal keys: weight 0.49% (it was 74.2% among 8 keys).
     assert round(target_weight(8, 3.0), 3) == 0.742
     assert round(target_weight(4096, 3.0), 4) == 0.0049
     w = [target_weight(n, 3.0) for n in (2**10, 2**14, 2**18)]

@@ -7,7 +7,8 @@ logits scaled by log n.
 
 Follows: Vaswani et al. (2017), Sec. 3.2.1 (scaled dot product, the 1/sqrt(d_k) factor) and
 Sec. 4 (self-attention is O(n^2 d) per layer); Chiang and Cholak (2022), Sec. 5.3, and
-Nakanishi (2025) for multiplying the logits by a multiple of log n.
+Nakanishi (2025) for multiplying the logits by a multiple of log n; the decode intensity of
+an absorbed MLA layer as in DeepSeek's FlashMLA notes (2025).
 Simplifications: 2 FLOPs per multiply-add, matrix products only (softmax, masking and norms
 are O(n^2 H) and O(n d) element-wise work, left out of the FLOPs); one sequence, one layer;
 the entropy limit assumes independent Gaussian logits.
@@ -56,6 +57,19 @@ def block_flops(m, n, gated=True, causal=False):
     """
     proj, scores = attention_flops(n, m.d_model, m.n_heads, m.n_kv_heads, causal)
     return proj, scores, 2 * n * ffn_params(m.d_model, m.d_ff, gated)
+
+
+def decode_intensity(n_heads, d_qk, d_v, cached_per_token, bytes_per_number=2):
+    """FLOPs per byte of cache read when one new query token attends to t cached tokens.
+
+    FLOPs: 2 H t (d_qk + d_v) for the scores and PV; bytes: t times the numbers cached per
+    token and layer (2 H_kv d_h for GQA, the latent plus the RoPE key for MLA). t cancels,
+    and so does the batch: every sequence reads its own cache.
+
+    >>> decode_intensity(32, 128, 128, 2 * 8 * 128)  # Llama 3 8B: GQA, 4 query heads per KV head
+    4.0
+    """
+    return 2 * n_heads * (d_qk + d_v) / (bytes_per_number * cached_per_token)
 
 
 def score_crossover(m, gated=True):

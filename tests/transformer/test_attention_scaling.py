@@ -11,8 +11,9 @@ from numpy.testing import assert_allclose
 from snippets.generation.attention import causal_mask, multi_head_attention
 from snippets.serving.flash_attention_io import score_matrix_bytes
 from snippets.serving.kv_cache_size import GiB
-from snippets.specs import LLAMA2_7B, LLAMA3_8B, LLAMA3_70B, TRANSFORMER_BASE, Model
+from snippets.specs import H100_SXM, LLAMA2_7B, LLAMA3_8B, LLAMA3_70B, TRANSFORMER_BASE, Model
 from snippets.transformer.attention_scaling import (attention_flops, attention_memory,
+                                                    decode_intensity,
                                                     block_flops, gaussian_entropy_limit,
                                                     sampled_entropy, score_crossover,
                                                     softmax_entropy, target_weight)
@@ -177,3 +178,38 @@ def test_log_n_scaling_keeps_the_key_when_s_times_margin_exceeds_one():
     p = np.exp(0.5 * np.log(n) * z)
     assert_allclose(target_weight(n, 3.0, 0.5), p[0] / p.sum(), rtol=1e-12)
     assert_allclose(target_weight(n, 3.0), np.exp(z[0]) / np.exp(z).sum(), rtol=1e-12)
+
+
+def test_decode_intensity_matches_a_step_counted_by_hand():
+    # One query token, t cached tokens, GQA: QK^T and PV for each of H heads, K and V read once.
+    m, t = LLAMA3_8B, 1000
+    d_h = m.head_dim
+    flops = 2 * m.n_heads * t * d_h * 2
+    bytes_read = 2 * t * 2 * m.n_kv_heads * d_h  # bf16 K and V
+    assert decode_intensity(m.n_heads, d_h, d_h, 2 * m.n_kv_heads * d_h) == flops / bytes_read
+
+
+@pytest.mark.parametrize("H, H_kv", [(32, 32), (32, 8), (64, 8), (32, 1)])
+def test_gqa_decode_intensity_is_the_group_size(H, H_kv):
+    assert decode_intensity(H, 128, 128, 2 * H_kv * 128) == H / H_kv
+
+
+def test_decode_numbers_of_the_page():
+    # H100 ridge point, and Llama 3 8B's GQA decode 74 times below it.
+    ridge = H100_SXM.peak_flops / H100_SXM.bandwidth
+    assert round(ridge) == 295
+    gqa = decode_intensity(LLAMA3_8B.n_heads, 128, 128, 2 * LLAMA3_8B.n_kv_heads * 128)
+    assert gqa == 4.0 and round(ridge / gqa) == 74
+    # DeepSeek-V3 MLA, absorbed at decode: 128 heads score the cached 512 + 64 numbers
+    # and take values from the 512-dimensional latent.
+    mla = decode_intensity(128, 512 + 64, 512, 512 + 64)
+    assert round(mla) == 242 and mla < ridge
+    # Per (query, key) pair and head: absorbed 2 (576 + 512) FLOPs against 2 (192 + 128) in
+    # the expanded form used for prefill.
+    absorbed, expanded = 2 * (576 + 512), 2 * (128 + 64 + 128)
+    assert (absorbed, expanded) == (2176, 640) and round(absorbed / expanded, 1) == 3.4
+
+
+def test_llama3_8b_score_share_at_one_million_tokens():
+    proj, scores, ffn_f = block_flops(LLAMA3_8B, 2 ** 20)
+    assert round(scores / (proj + scores + ffn_f), 3) == 0.975

@@ -10,7 +10,10 @@ experts per layer, top-2); the NVIDIA H100 SXM datasheet (dense BF16 989 TFLOP/s
 HBM3, 80 GB). Llama 3 405B (Grattafiori et al., 2024, Table 3 and the released
 configuration); PaLM 540B (Chowdhery et al., 2022, Table 1: 540.35B parameters, 118 layers,
 d = 18432, 48 heads of 256, 2,048-token sequences); Google's TPU v4 (Jouppi et al., 2023:
-275 TFLOP/s BF16, 32 GiB HBM at 1.2 TB/s); bytes per number of the common formats.
+275 TFLOP/s BF16, 32 GiB HBM at 1.2 TB/s); bytes per number of the common formats; the
+Transformer base model (Vaswani et al., 2017, Table 3: 6 layers, d = 512, d_ff = 2048, 8
+heads; a shared source-target vocabulary of about 37,000 BPE tokens for English-German, Sec.
+5.1).
 Simplifications: GPU memory in 10^9 bytes as on the datasheet; a Llama-style decoder
 described by its layer count, widths, head counts and vocabulary only.
 """
@@ -53,6 +56,8 @@ LLAMA3_405B = Model("Llama 3 405B", 126, 16384, 53248, 128, 8, 128256)
 # Model: the figures its MFU needs (Chowdhery et al., 2022, Tables 1 and 3).
 PALM_540B = dict(n_params=540.35e9, n_layers=118, d_model=18432, d_attn=48 * 256,
                  n_ctx=2048)
+# Encoder-decoder, ReLU FFN of two matrices (not gated): count it with gated=False.
+TRANSFORMER_BASE = Model("Transformer base", 6, 512, 2048, 8, 8, 37000)
 
 
 @dataclass(frozen=True)

@@ -105,3 +105,10 @@ def test_compare_criteria_numbers_on_page():
 def test_compare_criteria_no_outliers_no_advantage():
     e = compare_criteria(scale=1.0)
     assert abs(e["Wanda 50%"] - e["magnitude 50%"]) < 0.02
+
+
+def test_wanda_is_obs_saliency_with_diagonal_hessian(rng):
+    # Wanda's score squared is w^2 [X^T X]_jj: OBS saliency w^2 / [H^-1]_jj with H diagonal
+    w, x = rng.normal(size=(3, 5)), rng.normal(size=(40, 5))
+    h_diag = np.diag(x.T @ x)
+    np.testing.assert_allclose(wanda_scores(w, x) ** 2, w**2 * h_diag[None, :], rtol=1e-12)

@@ -71,6 +71,8 @@ def test_next_token_loss_invariants(rng):
 def test_span_counts_t5_defaults():
     # 512 tokens: 77 corrupted in 26 spans, so inputs 461 and targets 103 tokens
     assert span_counts(512) == (77, 26)
+    x, y = span_corruption(np.arange(512), 32_099, np.random.default_rng(1))
+    assert (len(x), len(y)) == (461, 103)
     assert span_counts(2) == (1, 1)
 
 

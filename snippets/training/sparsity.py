@@ -1,8 +1,8 @@
 """Weight sparsity for LLMs: magnitude pruning, N:M masks and Wanda scores.
 
 A pruning mask is a boolean array of the weight's shape, True where the weight is kept.
-``magnitude_mask`` keeps the largest |W| in the whole matrix; ``wanda_scores`` weights |W| by
-the norm of the input feature it multiplies; ``nm_mask`` keeps the n best of every m
+``magnitude_mask`` keeps the largest |W| in the whole matrix; ``wanda_scores`` weights
+|W| by the norm of the input feature it multiplies; ``nm_mask`` keeps the n best of every m
 consecutive input weights (2:4 for sparse tensor cores); ``nm_storage_fraction`` is the
 compressed size of an N:M matrix relative to dense.
 

@@ -14,7 +14,8 @@ def plot_pruning_error():
     bars = ax.bar(names, [errors[k] for k in names], color=colours)
     ax.bar_label(bars, fmt="%.2f")
     ax.set_ylabel("relative output error")
-    ax.set_title("Half the weights of one layer pruned; 8 of 256 inputs 20x larger", fontsize=10)
+    title = "Half the weights of one layer pruned; 8 of 256 inputs 20x larger"
+    ax.set_title(title, fontsize=10)
     ax.set_ylim(0, 0.4)
     fig.tight_layout()
     return fig

@@ -65,7 +65,8 @@ def test_next_token_loss_invariants(rng):
     assert next_token_loss(perfect, tokens) < 1e-9
     # shift-invariance of the softmax
     logits = rng.normal(size=(8, 9))
-    assert next_token_loss(logits + 5.0, tokens) == pytest.approx(next_token_loss(logits, tokens))
+    shifted = next_token_loss(logits + 5.0, tokens)
+    assert shifted == pytest.approx(next_token_loss(logits, tokens))
 
 
 def test_span_counts_t5_defaults():

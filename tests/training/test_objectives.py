@@ -102,10 +102,33 @@ def test_span_corruption_round_trip(rng, length):
     np.testing.assert_array_equal(_reconstruct(inputs, targets, 32_099), tokens)
 
 
+def _spans(targets, sentinel_start):
+    """Split targets into {sentinel: span} in order (helper for the statistics test)."""
+    spans = []
+    for t in targets:
+        if t > sentinel_start - 1000:
+            spans.append((t, []))
+        else:
+            spans[-1][1].append(t)
+    return spans
+
+
+def test_span_corruption_spans_and_sentinels(rng):
+    # every span is non-empty, sentinels count down from the top in inputs and targets alike
+    tokens = rng.integers(0, 1000, size=512)
+    inputs, targets = span_corruption(tokens, 32_099, rng)
+    spans = _spans(targets, 32_099)
+    assert [s for s, _ in spans] == list(range(32_099, 32_099 - 26, -1))
+    assert [t for t in inputs if t > 32_099 - 1000] == [s for s, _ in spans]
+    assert all(len(span) >= 1 for _, span in spans)
+    assert sum(len(span) for _, span in spans) == 77
+
+
 def test_span_corruption_mean_span_length(rng):
-    # average span length is noise / spans, about 3
-    lengths = []
-    for _ in range(50):
-        _, targets = span_corruption(rng.integers(0, 1000, size=512), 32_099, rng)
-        lengths.append((len(targets) - 26) / 26)
-    assert np.mean(lengths) == pytest.approx(77 / 26)
+    # span lengths are random; by symmetry each span (here the first) averages 77 / 26
+    first = []
+    for _ in range(2000):
+        _, targets = span_corruption(np.arange(512), 32_099, rng)
+        first.append(len(_spans(targets, 32_099)[0][1]))
+    assert np.std(first) > 1.0  # not a fixed length
+    assert np.mean(first) == pytest.approx(77 / 26, abs=0.15)

@@ -27,6 +27,16 @@ def switch_balance_loss(probs, idx, alpha=1.0):
     return float(alpha * E * np.sum(f * P))
 
 
+def max_violation(load):
+    """MaxVio of Wang et al. (2024): (max_i load_i - mean load) / mean load; 0 is balanced.
+
+    >>> max_violation(np.array([4, 4, 4, 4])), max_violation(np.array([16, 0, 0, 0]))
+    (0.0, 3.0)
+    """
+    mean = load.mean()
+    return float((load.max() - mean) / mean)
+
+
 def bias_update(b, load, gamma):
     """DeepSeek-V3's bias step: b_i - gamma if expert i is overloaded, + gamma if under.
 

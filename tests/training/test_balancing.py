@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from snippets.training.balancing import (
-    bias_update, biased_top_k, simulate_routing, switch_balance_loss)
+    bias_update, biased_top_k, max_violation, simulate_routing, switch_balance_loss)
 
 
 @pytest.fixture
@@ -58,3 +58,17 @@ def test_simulation_collapses_without_balancing_and_not_with_it():
     shares = simulate_routing("bias")
     assert np.allclose(shares.sum(axis=1), 1.0)
     assert shares[:50].max(axis=1).mean() > 0.6  # bias needs ~150 steps at gamma = 0.003
+
+
+def test_max_violation_against_definition(rng):
+    load = rng.integers(1, 50, size=16)
+    assert max_violation(load) == pytest.approx((load.max() - load.mean()) / load.mean())
+    assert max_violation(np.full(8, 7)) == 0.0  # invariant: balanced load has no violation
+    assert max_violation(np.array([8, 0, 0, 0, 0, 0, 0, 0])) == 7.0  # E - 1 when collapsed
+
+
+def test_simulation_numbers_on_the_page():
+    top = {m: simulate_routing(m).max(axis=1) for m in ("none", "aux", "bias")}
+    assert round(top["none"][-100:].mean(), 2) == 0.81
+    assert round(top["aux"][-100:].mean(), 2) == 0.15
+    assert top["bias"][:100].mean() > 0.7 and top["bias"][150:].mean() < 0.16

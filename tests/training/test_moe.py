@@ -103,3 +103,12 @@ def test_deepseek_v3_total_and_active_on_the_page():
     assert round(active / total, 3) == 0.056
     # invariant: with every routed expert active, "active" equals total
     assert deepseek_v3_params({**DEEPSEEK_V3, "top_k": 256}) == (total, total)
+
+
+def test_deepseek_v3_serving_and_ratio_on_the_page():
+    from snippets.specs import BYTES, GPUS_PER_NODE, H100_SXM
+    total, active = deepseek_v3_params(DEEPSEEK_V3)
+    fp8_bytes = total * BYTES["fp8"]
+    assert round(fp8_bytes / 1e9) == 671
+    assert GPUS_PER_NODE * H100_SXM.memory == 640e9 < fp8_bytes
+    assert round(total / active) == 18  # a dense 671B model: ~18x the FLOPs per token

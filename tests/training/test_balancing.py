@@ -72,3 +72,8 @@ def test_simulation_numbers_on_the_page():
     assert round(top["none"][-100:].mean(), 2) == 0.81
     assert round(top["aux"][-100:].mean(), 2) == 0.15
     assert top["bias"][:100].mean() > 0.7 and top["bias"][150:].mean() < 0.16
+
+
+def test_bias_update_leaves_balanced_load_alone(rng):
+    b = rng.normal(size=8)
+    assert np.array_equal(bias_update(b, np.full(8, 64), 0.001), b)

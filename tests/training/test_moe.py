@@ -112,3 +112,14 @@ def test_deepseek_v3_serving_and_ratio_on_the_page():
     assert round(fp8_bytes / 1e9) == 671
     assert GPUS_PER_NODE * H100_SXM.memory == 640e9 < fp8_bytes
     assert round(total / active) == 18  # a dense 671B model: ~18x the FLOPs per token
+
+
+@pytest.mark.parametrize("T, E, k, cf", [(1, 8, 2, 1.0), (4096, 8, 2, 1.25), (1000, 64, 8, 1.1)])
+def test_capacity_covers_the_balanced_load(T, E, k, cf):
+    C = expert_capacity(T, E, k, cf)
+    assert C * E >= cf * k * T and (C - 1) * E < cf * k * T  # the smallest such integer
+
+
+def test_top_k_gates_are_a_distribution(rng):
+    _, gates = top_k_route(rng.normal(size=(50, 16)) * 10, 4)
+    assert np.all(gates > 0) and np.allclose(gates.sum(axis=1), 1.0)

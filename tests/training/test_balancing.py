@@ -32,6 +32,17 @@ def test_switch_loss_collapsed_and_random(rng):
         assert switch_balance_loss(np.tile(share, (len(idx), 1)), idx) >= 1 - 1e-12
 
 
+def test_switch_loss_can_fall_below_alpha_when_p_does_not_track_f():
+    # The page: alpha is the minimum only when P tracks f. Hand-worked case, E = 2: 3/4 of the
+    # tokens pick expert 0 by a hair (p = 0.51, 0.49), 1/4 pick expert 1 with p = 0.99.
+    # f = (0.75, 0.25), P = (0.385, 0.615): loss = 2 (0.75 * 0.385 + 0.25 * 0.615) = 0.885.
+    probs = np.array([[0.51, 0.49]] * 3 + [[0.01, 0.99]])
+    idx = np.argmax(probs, axis=1)[:, None]
+    assert idx.ravel().tolist() == [0, 0, 0, 1]  # unbalanced: 3 to 1
+    assert switch_balance_loss(probs, idx) == pytest.approx(0.885)
+    assert switch_balance_loss(probs, idx) < 1.0  # below alpha, yet not balanced
+
+
 def test_bias_update_against_loop(rng):
     b, load = rng.normal(size=6), rng.integers(0, 10, size=6)
     out = bias_update(b, load, 0.01)

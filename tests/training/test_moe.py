@@ -126,3 +126,15 @@ def test_capacity_covers_the_balanced_load(T, E, k, cf):
 def test_top_k_gates_are_a_distribution(rng):
     _, gates = top_k_route(rng.normal(size=(50, 16)) * 10, 4)
     assert np.all(gates > 0) and np.allclose(gates.sum(axis=1), 1.0)
+
+
+def test_published_total_to_active_ratios_on_the_page():
+    # Published totals and active counts (reports and model cards), in billions.
+    assert round(235 / 22) == 11      # Qwen3-235B-A22B (Yang et al., 2025)
+    assert round(116.8 / 5.1) == 23   # gpt-oss-120b (OpenAI, 2025)
+    assert 1040 / 32 == 32.5          # Kimi K2 (Kimi Team, 2025)
+
+
+def test_per_expert_decode_batch_on_the_page():
+    # DeepSeek-V3: top-8 of 256 experts; 8,192 tokens in flight give each expert 256.
+    assert expert_capacity(8192, 256, k=8, capacity_factor=1.0) == 256

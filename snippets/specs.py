@@ -13,7 +13,7 @@ d = 18432, 48 heads of 256, 2,048-token sequences); Google's TPU v4 (Jouppi et a
 275 TFLOP/s BF16, 32 GiB HBM at 1.2 TB/s); bytes per number of the common formats; the
 Transformer base model (Vaswani et al., 2017, Table 3: 6 layers, d = 512, d_ff = 2048, 8
 heads; a shared source-target vocabulary of about 37,000 BPE tokens for English-German, Sec.
-5.1).
+5.1); DeepSeek-V3 (DeepSeek-AI, 2024, Sec. 4.2 and its released configuration).
 Simplifications: GPU memory in 10^9 bytes as on the datasheet; a Llama-style decoder
 described by its layer count, widths, head counts and vocabulary only.
 """
@@ -74,6 +74,14 @@ class MoE:
 
 
 MIXTRAL_8X7B = MoE(Model("Mixtral 8x7B", 32, 4096, 14336, 32, 8, 32000), 8, 2)
+# DeepSeek-V3 (DeepSeek-AI, 2024, Sec. 4.2, and the released config.json): 61 layers of
+# d = 7168, the first 3 dense (SwiGLU width 18432), the other 58 MoE with 1 shared and 256
+# routed experts of width 2048, 8 routed per token; multi-head latent attention with 128
+# heads (query rank 1536, KV rank 512, 128 + 64 query/key dimensions, 128 value dimensions);
+# 129,280-token vocabulary, untied embeddings. Not a Model: MLA and fine-grained experts.
+DEEPSEEK_V3 = dict(n_layers=61, n_dense_layers=3, d_model=7168, d_ff_dense=18432,
+                   d_expert=2048, n_routed=256, n_shared=1, top_k=8, n_heads=128,
+                   q_rank=1536, kv_rank=512, d_nope=128, d_rope=64, d_v=128, vocab=129280)
 
 
 @dataclass(frozen=True)

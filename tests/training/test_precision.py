@@ -24,6 +24,14 @@ def test_limits_match_numpy_finfo(name, dtype):
     assert lim["min_subnormal"] == float(fi.smallest_subnormal)
 
 
+def test_table_figures_on_the_page():
+    assert format_limits("bf16")["eps"] == pytest.approx(7.8e-3, rel=0.01)
+    assert format_limits("fp16")["eps"] == pytest.approx(9.8e-4, rel=0.01)
+    assert format_limits("fp32")["eps"] == pytest.approx(1.2e-7, rel=0.01)
+    assert format_limits("fp16")["min_normal"] == pytest.approx(6.1e-5, rel=0.01)
+    assert format_limits("fp32")["max"] == pytest.approx(3.4e38, rel=0.01)
+
+
 def test_limits_match_fp8_paper_and_bf16():
     # Micikevicius et al. (2022), Table 1: max normal 448 and 57344, min subnormal 2^-9, 2^-16
     assert format_limits("fp8_e4m3")["max"] == 448.0
@@ -77,6 +85,7 @@ def test_rms_in_fp16_overflows_on_one_outlier_but_fp32_does_not():
     assert np.isinf(rms_in(x, np.float16))
     assert rms_in(x, np.float32) == pytest.approx(np.sqrt((300.0**2 + 4095) / 4096),
                                                   rel=1e-6)
+    assert round(rms_in(x, np.float32), 1) == 4.8  # the page's figure
     x[7] = 200.0  # 40,000 < 65,504: fine
     assert np.isfinite(rms_in(x, np.float16))
 

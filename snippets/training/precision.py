@@ -53,8 +53,9 @@ def rms_in(x, dtype):
     x: (d,) -> float. In float16 a single entry above 256 squares past 65,504 and the
     result is inf, however harmless the vector's RMS.
 
-    >>> rms_in(np.array([300.0, 1.0]), np.float16), rms_in(np.array([300.0, 1.0]), np.float32)
-    (inf, 212.1...)
+    >>> x = np.array([300.0, 1.0])
+    >>> rms_in(x, np.float16), round(rms_in(x, np.float32), 2)
+    (inf, 212.13)
     """
     x = np.asarray(x).astype(dtype)
     with np.errstate(over="ignore"):

@@ -33,7 +33,7 @@ def test_table_figures_on_the_page():
 
 
 def test_limits_match_fp8_paper_and_bf16():
-    # Micikevicius et al. (2022), Table 1: max normal 448 and 57344, min subnormal 2^-9, 2^-16
+    # Micikevicius et al. (2022), Table 1: max 448 and 57344, min subnormal 2^-9 and 2^-16
     assert format_limits("fp8_e4m3")["max"] == 448.0
     assert format_limits("fp8_e5m2")["max"] == 57344.0
     assert format_limits("fp8_e4m3")["min_subnormal"] == 2.0**-9

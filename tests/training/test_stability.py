@@ -116,3 +116,13 @@ def test_restart_and_skip_resumes_on_a_checkpoint_before_the_spike():
         resume, first = restart_and_skip(spike, ckpt_every=100)
         assert resume % 100 == 0 and spike - 200 < resume <= spike - 100
         assert first - resume == 300 and first > spike
+
+
+def test_plot_adam_update_floor_draws_three_curves():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from snippets.training.stability_plots import plot_adam_update_floor
+
+    fig = plot_adam_update_floor()
+    assert len(fig.axes[0].get_lines()) == 4  # three curves and the marked point

@@ -126,3 +126,14 @@ def test_plot_adam_update_floor_draws_three_curves():
 
     fig = plot_adam_update_floor()
     assert len(fig.axes[0].get_lines()) == 4  # three curves and the marked point
+
+
+@pytest.mark.parametrize("beta2, first_step", [(0.999, 3.2), (0.95, 0.45)])
+def test_adam_step_after_a_quiet_stretch(beta2, first_step):
+    # 5,000 steps of gradient 1e-6, then one gradient of 1: the page's (1-b1)/sqrt(1-b2)
+    m = v = 0.0
+    for _ in range(5000):
+        m, v = 0.9 * m + 0.1 * 1e-6, beta2 * v + (1 - beta2) * 1e-12
+    m, v = 0.9 * m + 0.1 * 1.0, beta2 * v + (1 - beta2) * 1.0
+    assert m / (np.sqrt(v) + 1e-8) == pytest.approx(first_step, abs=0.05)  # one decimal
+    assert 0.1 / np.sqrt(1 - beta2) == pytest.approx(first_step, abs=0.05)  # one decimal

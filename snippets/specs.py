@@ -124,6 +124,13 @@ GPUS_PER_NODE = 8
 # Bytes per number of each storage format.
 BYTES = {"fp32": 4, "bf16": 2, "fp16": 2, "fp8": 1, "int8": 1}
 
+# Floating-point formats as (exponent bits, mantissa bits, has infinity): IEEE 754 binary32
+# and binary16, bfloat16 (binary32's exponent, 7 mantissa bits), and the two FP8 formats of
+# Micikevicius et al. (2022): E5M2 follows IEEE conventions, E4M3 has no infinity and keeps
+# only the all-ones mantissa of its top exponent for NaN, so its largest value is 448.
+FORMATS = {"fp32": (8, 23, True), "fp16": (5, 10, True), "bf16": (8, 7, True),
+           "fp8_e5m2": (5, 2, True), "fp8_e4m3": (4, 3, False)}
+
 
 @dataclass(frozen=True)
 class RoPESetting:

@@ -1,8 +1,10 @@
 """Part 6, Training at scale: the calculators a training engineer does on a whiteboard, as
-tested functions. FLOPs per token and per run (2N forward, 6N training, the attention term,
-C = 6ND) and model FLOPs utilisation; the training memory budget (weights, gradients and
-optimiser state in mixed precision, ZeRO and FSDP sharding, activations with and without
-recomputation, offloading and 8-bit optimiser states); compute-optimal scaling laws (the
-Chinchilla loss, its optimum under C = 6ND, fitting it, inference-aware sizing, repeated
-data). Later pages of the part (distributed training, checkpointing) import them.
+tested functions, and small simulations of what goes wrong. FLOPs per token and per run
+(6N, C = 6ND, the attention term) and model FLOPs utilisation; the training memory budget
+(mixed-precision Adam, ZeRO and FSDP, activations, recomputation, offloading); scaling laws;
+checkpointing on a NumPy MLP with manual backprop; the gradient noise scale; collectives,
+pipeline schedules and a parallel-layout calculator; training stability (clipping, z-loss,
+QK-norm, Adam's epsilon, restart-and-skip) and number formats; mixture-of-experts layers and
+their load balancing; self-supervised objectives (masked LM, span corruption); pruning and
+2:4 sparsity.
 """

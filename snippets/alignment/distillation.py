@@ -82,3 +82,16 @@ def distillation_loss(z_s, z_t, y, T=2.0, alpha=0.5):
     0.0
     """
     return alpha * cross_entropy(z_s, y) + (1 - alpha) * kd_loss(z_s, z_t, T)
+
+
+def teacher_storage_bytes(n_tokens, vocab, top_k=None, value_bytes=2, index_bytes=4):
+    """Bytes to store a teacher's next-token distribution for n_tokens positions offline.
+
+    Full distributions: vocab values per token; top_k: k values and their token ids.
+
+    >>> teacher_storage_bytes(1, 256_000) / 1e3  # kB per token, bf16, full vocabulary
+    512.0
+    """
+    if top_k is None:
+        return n_tokens * vocab * value_bytes
+    return n_tokens * top_k * (value_bytes + index_bytes)

@@ -6,7 +6,8 @@ import pytest
 from numpy.testing import assert_allclose
 
 from snippets.alignment.distillation import (cross_entropy, distillation_loss, kd_grad,
-                                             kd_loss, log_softmax_T, softmax_T)
+                                             kd_loss, log_softmax_T, softmax_T,
+                                             teacher_storage_bytes)
 from snippets.alignment.distillation_plots import (STUDENT_LOGITS, TEACHER_LOGITS,
                                                    plot_soft_targets)
 
@@ -109,3 +110,17 @@ def test_sequence_level_kd_is_word_level_kd_against_a_one_hot_teacher(rng):
 
 def test_plot_soft_targets_draws_two_panels():
     assert len(plot_soft_targets().axes) == 2
+
+
+def test_q76_teacher_storage():
+    # Full bf16 distributions over a 256k vocabulary for a 2T-token run: about 1 EB.
+    assert teacher_storage_bytes(2e12, 256_000) == 1.024e18
+    # Top-256 values plus int32 ids: 1,536 bytes per token, 333 times less.
+    assert teacher_storage_bytes(1, 256_000, top_k=256) == 1536
+    assert round(teacher_storage_bytes(1, 256_000) / teacher_storage_bytes(
+        1, 256_000, top_k=256)) == 333
+    # Reference: the arrays themselves.
+    import numpy as np
+    vals, ids = np.zeros((3, 8), np.float16), np.zeros((3, 8), np.int32)
+    assert teacher_storage_bytes(3, 100, top_k=8) == vals.nbytes + ids.nbytes
+    assert teacher_storage_bytes(3, 100) == np.zeros((3, 100), np.float16).nbytes

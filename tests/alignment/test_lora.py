@@ -41,7 +41,7 @@ def test_trainable_count_is_r_d_plus_k(rng):
 
 
 def test_gradients_at_init_reach_b_only(rng):
-    # dL/dB = (alpha/r) g^T (x A^T) is nonzero; dL/dA = (alpha/r) B^T g^T x is zero at B = 0.
+    # dL/dB = (alpha/r) g^T (x A^T) is nonzero; dL/dA = (alpha/r) B^T g^T x is 0 at B = 0.
     d, k, r = 6, 5, 2
     W0, x, g = rng.normal(size=(d, k)), rng.normal(size=(3, k)), rng.normal(size=(3, d))
     A, B = lora_init(W0, r, rng)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from snippets.alignment.lora import lora_init
+from snippets.alignment.lora import lora_init, lora_params
 from snippets.alignment.peft_budget import (NF4_BITS, finetune_state_bytes, projections,
                                             quantizable_params, trainable_params)
 from snippets.alignment.peft_budget_plots import plot_finetune_memory
@@ -37,6 +37,17 @@ def test_lora_count_equals_the_arrays_lora_init_allocates():
     assert trainable_params(m, "lora", r=4) == m.n_layers * total
 
 
+def lora_params_share(m):
+    n = model_params(m)
+    counts = [trainable_params(m, "lora", r=16),
+              trainable_params(m, "lora", r=8, targets=("q", "v")),
+              trainable_params(m, "adapter", bottleneck=64),
+              trainable_params(m, "prefix", prefix=32),
+              trainable_params(m, "prompt", prefix=32)]
+    return [round(100 * c / n, 2) if i < 4 else round(100 * c / n, 3)
+            for i, c in enumerate(counts)]
+
+
 def test_q11_trainable_counts():
     n = model_params(LLAMA3_8B)
     lora = trainable_params(LLAMA3_8B, "lora", r=16)
@@ -49,6 +60,10 @@ def test_q11_trainable_counts():
     # One r = 16 adapter in bf16: 84 MB; a thousand of them outweigh the base model.
     assert round(2 * lora / 1e6) == 84
     assert 1000 * 2 * lora > 2 * n
+    assert round(5000 * 2 * lora / 1e9) == 419
+    assert n == 8_030_261_248 and lora_params_share(LLAMA3_8B) == [0.52, 0.04, 0.42, 0.03,
+                                                                   0.002]
+    assert lora_params(4096, 4096, 16) == 131_072
     with pytest.raises(ValueError):
         trainable_params(LLAMA3_8B, "bitfit")
 
@@ -72,6 +87,11 @@ def test_q11_memory_budgets():
     assert 48e9 - finetune_state_bytes(LLAMA2_70B, "qlora", n70) > 8e9
     assert finetune_state_bytes(LLAMA2_70B, "qlora", n70) < H100_SXM.memory
     assert gb(LLAMA3_70B, "qlora", n70) == 42.8
+    # Follow-up: what an 80 GB and a 48 GB GPU leave for activations; the bf16 base.
+    q70 = finetune_state_bytes(LLAMA3_70B, "qlora", n70)
+    assert round((H100_SXM.memory - q70) / 1e9) == 37 and round((48e9 - q70) / 1e9) == 5
+    assert gb(LLAMA3_70B, "lora", n70) == 144.4
+    assert LLAMA3_70B.vocab == 128_256
     with pytest.raises(ValueError):
         finetune_state_bytes(LLAMA3_8B, "ia3")
 

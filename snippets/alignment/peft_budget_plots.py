@@ -14,7 +14,7 @@ def plot_finetune_memory():
 
     modes = ("full", "lora", "qlora")
     labels = ("full FT, Adam", "LoRA r=16, bf16 base", "QLoRA r=16, NF4 base")
-    fig, axes = plt.subplots(1, 2, figsize=(7.6, 3.0))
+    fig, axes = plt.subplots(1, 2, figsize=(7.6, 3.2))
     for ax, m in zip(axes, (LLAMA3_8B, LLAMA2_70B)):
         n_lora = trainable_params(m, "lora", r=16)
         gb = [finetune_state_bytes(m, mode, 0 if mode == "full" else n_lora) / 1e9
@@ -27,8 +27,8 @@ def plot_finetune_memory():
         ax.set_xscale("log")
         ax.set_xlim(1, 5000)
         ax.set_title(m.name, fontsize=9)
-        ax.set_xlabel("model states (GB, log scale); dashed: 80 GB")
         ax.invert_yaxis()
     axes[1].set_yticks([])
+    fig.supxlabel("model states (GB, log scale); dashed line: one 80 GB GPU", fontsize=9)
     fig.tight_layout()
     return fig

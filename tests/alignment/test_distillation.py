@@ -124,3 +124,11 @@ def test_q76_teacher_storage():
     vals, ids = np.zeros((3, 8), np.float16), np.zeros((3, 8), np.int32)
     assert teacher_storage_bytes(3, 100, top_k=8) == vals.nbytes + ids.nbytes
     assert teacher_storage_bytes(3, 100) == np.zeros((3, 100), np.float16).nbytes
+
+
+def test_q76_teacher_forward_cost():
+    # A 70B teacher's forward pass per token against an 8B student's training step.
+    from snippets.training.compute import forward_flops_per_token, training_flops_per_token
+    ratio = forward_flops_per_token(70e9) / training_flops_per_token(8e9)
+    assert round(ratio, 1) == 2.9
+    assert round(1 + ratio, 1) == 3.9

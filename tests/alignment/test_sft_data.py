@@ -76,7 +76,7 @@ def test_masked_nll_ignores_prompt_positions(rng):
 
 
 def test_token_mean_differs_from_mean_of_sequence_means():
-    # One sequence with 1 trained token (loss log 4), one with 3 (loss 0 after a huge logit).
+    # One sequence with 1 trained token (loss log 4), one with 3 (loss ~0: huge logit).
     logits = np.zeros((2, 3, 4))
     labels = np.array([[IGNORE, IGNORE, 1], [2, 2, 2]])
     logits[1, :, 2] = 50.0

@@ -1,4 +1,4 @@
-"""Tests of snippets/alignment/sft_data.py: only assistant tokens are trained, and packing
+"""Tests of snippets/alignment/sft_data.py and sft_data_plots.py: only assistant tokens are trained, and packing
 with the block-diagonal mask computes exactly what the unpacked examples compute."""
 
 import numpy as np
@@ -167,3 +167,13 @@ def test_mixture_weights_reference_and_limits():
     assert_allclose(mixture_weights([900, 90, 10], temperature=1e9), [1 / 3] * 3, rtol=1e-6)
     assert_allclose(mixture_weights([900, 90, 10], temperature=2).round(3),
                     [0.703, 0.222, 0.074])
+
+
+def test_plot_packed_row_draws_the_tested_masks():
+    from snippets.alignment.sft_data_plots import example_row, plot_packed_row
+
+    row = example_row()
+    assert row["segment"][0].tolist() == [1] * 5 + [2] * 3 + [3] * 4 + [0, 0]
+    assert (row["labels"][0] != IGNORE).sum() == 5
+    fig = plot_packed_row()
+    assert len(fig.axes) == 3

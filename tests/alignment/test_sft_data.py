@@ -1,6 +1,6 @@
 """Tests of snippets/alignment/sft_data.py and sft_data_plots.py: only assistant tokens are
-trained, and packing with the block-diagonal mask computes exactly what the unpacked examples
-compute."""
+trained, and packing with the block-diagonal mask computes exactly what the unpacked
+examples compute."""
 
 import numpy as np
 import pytest

@@ -130,3 +130,17 @@ def test_rlhf_memory_of_llama3_8b():
     assert_allclose(gb["ppo"] / gb["sft"], 2.25)
     sharded = sum(rlhf_memory_bytes(n, "ppo", n_gpus=8, zero_stage=3).values()) / 1e9
     assert_allclose(sharded, 64.2, atol=0.05)
+
+
+def test_plot_ppo_clip_draws_two_panels():
+    import matplotlib
+    matplotlib.use("Agg")
+    from snippets.alignment.rl_plots import plot_ppo_clip
+    fig = plot_ppo_clip()
+    assert len(fig.axes) == 2
+
+
+def test_dropping_the_value_model_saves_44_percent():
+    n = param_count(LLAMA3_8B)
+    ppo, grpo = (sum(rlhf_memory_bytes(n, m).values()) for m in ("ppo", "grpo"))
+    assert_allclose(1 - grpo / ppo, 0.444, atol=5e-4)

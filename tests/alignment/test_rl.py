@@ -144,3 +144,42 @@ def test_dropping_the_value_model_saves_44_percent():
     n = param_count(LLAMA3_8B)
     ppo, grpo = (sum(rlhf_memory_bytes(n, m).values()) for m in ("ppo", "grpo"))
     assert_allclose(1 - grpo / ppo, 0.444, atol=5e-4)
+
+
+def _softmax(theta):
+    e = np.exp(theta - theta.max())
+    return e / e.sum()
+
+
+def test_kl_estimators_as_losses_have_other_gradients():
+    # Policy q = softmax(theta), reference p. The exact expected gradient of each estimator,
+    # taken with the samples held fixed (as autodiff does), under x ~ q.
+    rng = np.random.default_rng(3)
+    theta, p = rng.standard_normal(6), rng.dirichlet(np.ones(6))
+    q = _softmax(theta)
+    jac = np.eye(6) - q  # row x: d log q(x) / d theta for a softmax
+
+    def expected_grad(k):
+        h = 1e-6
+        g = np.zeros(6)
+        for j in range(6):
+            e = np.zeros(6)
+            e[j] = h
+            kp = k(np.log(_softmax(theta + e)), np.log(p))
+            km = k(np.log(_softmax(theta - e)), np.log(p))
+            g[j] = q @ ((kp - km) / (2 * h))
+        return g
+
+    def k1(lq, lp):
+        return kl_estimators(lq, lp)[0]
+
+    def k3(lq, lp):
+        return kl_estimators(lq, lp)[2]
+
+    reverse_kl = q * (np.log(q / p) - np.sum(q * np.log(q / p)))  # d KL(q||p) / d theta
+    forward_kl = -(p @ jac)  # d KL(p||q) / d theta = q - p
+    # k1 as a loss has zero expected gradient; k3 gives the forward KL's, not the reverse's.
+    assert_allclose(expected_grad(k1), 0.0, atol=1e-8)
+    assert_allclose(expected_grad(k3), forward_kl, atol=1e-8)
+    assert_allclose(forward_kl, q - p, atol=1e-12)
+    assert not np.allclose(expected_grad(k3), reverse_kl, atol=1e-3)

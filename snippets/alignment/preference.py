@@ -53,7 +53,8 @@ def dpo_loss(logp_w, logp_l, ref_w, ref_l, beta=0.1):
     """DPO loss and its gradient with respect to the policy log-probabilities.
 
     logp_w, logp_l: (B,) summed log pi(y|x) of the chosen and rejected responses;
-    ref_w, ref_l: (B,) the same under the frozen reference. Returns (loss, dlogp_w, dlogp_l).
+    ref_w, ref_l: (B,) the same under the frozen reference.
+    Returns (loss, dloss/dlogp_w, dloss/dlogp_l).
 
     >>> loss, g_w, g_l = dpo_loss(np.zeros(1), np.zeros(1), np.zeros(1), np.zeros(1))
     >>> round(loss, 4), round(float(g_w[0]), 4)

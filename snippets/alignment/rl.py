@@ -24,7 +24,7 @@ from snippets.training.memory import model_state_bytes
 
 
 def ppo_clip_objective(logp, logp_old, adv, eps=0.2):
-    """PPO's clipped surrogate (to maximise) and its gradient in logp: (N,) -> (float, (N,)).
+    """PPO's clipped surrogate, to maximise, and its gradient in logp: (N,) -> (scalar, (N,)).
 
     >>> obj, g = ppo_clip_objective(np.log([1.5]), np.zeros(1), np.ones(1))
     >>> round(obj, 4), float(g[0])
@@ -54,7 +54,7 @@ def kl_penalised_rewards(score, logp, logp_ref, beta=0.05):
 
 
 def kl_estimators(logp, logp_ref):
-    """Per-sample estimators of KL(pi || pi_ref) from tokens sampled from pi: (N,) -> 3x(N,).
+    """Per-sample estimators of KL(pi || pi_ref), tokens sampled from pi: (N,) -> 3 x (N,).
 
     With log r = log pi_ref - log pi: k1 = -log r (unbiased, can be negative),
     k2 = (log r)^2 / 2 (biased, low variance), k3 = (r - 1) - log r (unbiased, >= 0).

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from snippets.alignment.preference import (bradley_terry_loss, dpo_implicit_reward, dpo_loss,
-                                           ipo_loss, log_sigmoid, simpo_loss)
+from snippets.alignment.preference import (bradley_terry_loss, dpo_implicit_reward,
+                                           dpo_loss, ipo_loss, log_sigmoid, simpo_loss)
 
 
 @pytest.fixture
@@ -23,7 +23,8 @@ def test_log_sigmoid_matches_naive_and_is_stable():
 
 def test_bradley_terry_hand_worked():
     # A margin of 1 gives P = sigmoid(1) = 0.7311 and a loss of 0.3133.
-    assert_allclose(bradley_terry_loss(np.array([1.0]), np.array([0.0])), 0.31326, atol=1e-5)
+    loss = bradley_terry_loss(np.array([1.0]), np.array([0.0]))
+    assert_allclose(loss, 0.31326, atol=1e-5)
     assert_allclose(bradley_terry_loss(np.zeros(3), np.zeros(3)), np.log(2), rtol=1e-12)
 
 
@@ -92,7 +93,8 @@ def test_kl_regularised_optimum_recovers_the_reward():
 
 
 def test_ipo_hand_worked_and_minimum():
-    assert_allclose(ipo_loss(np.zeros(1), np.zeros(1), np.zeros(1), np.zeros(1), tau=0.5), 1.0)
+    z = np.zeros(1)
+    assert_allclose(ipo_loss(z, z, z, z, tau=0.5), 1.0)
     # Minimised where the log-ratio margin equals 1 / (2 tau), here 5: IPO does not push it
     # to infinity as DPO does on a deterministic preference.
     margins = np.linspace(0, 10, 101)

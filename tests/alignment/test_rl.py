@@ -1,11 +1,13 @@
-"""Tests of snippets/alignment/rl.py: PPO clipping, KL penalty and estimators, GRPO, memory."""
+"""Tests of snippets/alignment/rl.py: PPO clipping, KL penalty and estimators, GRPO and
+memory."""
 
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
 from snippets.alignment.rl import (RLHF_MODELS, grpo_advantages, kl_estimators,
-                                   kl_penalised_rewards, ppo_clip_objective, rlhf_memory_bytes)
+                                   kl_penalised_rewards, ppo_clip_objective,
+                                   rlhf_memory_bytes)
 from snippets.serving.capacity import param_count
 from snippets.specs import LLAMA3_8B
 
@@ -101,7 +103,8 @@ def test_kl_estimators_vanish_at_the_reference():
 
 def test_grpo_hand_worked_and_invariants():
     # Two of four responses correct: advantages +1 and -1 (std 0.5, mean 0.5).
-    assert_allclose(grpo_advantages(np.array([[1.0, 0, 0, 1]])), [[1, -1, -1, 1]], atol=1e-5)
+    a = grpo_advantages(np.array([[1.0, 0, 0, 1]]))
+    assert_allclose(a, [[1, -1, -1, 1]], atol=1e-5)
     rng = np.random.default_rng(2)
     r = rng.random((5, 8))
     a = grpo_advantages(r)

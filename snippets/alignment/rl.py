@@ -24,7 +24,7 @@ from snippets.training.memory import model_state_bytes
 
 
 def ppo_clip_objective(logp, logp_old, adv, eps=0.2):
-    """PPO's clipped surrogate, to maximise, and its gradient in logp: (N,) -> (scalar, (N,)).
+    """PPO's clipped surrogate, to maximise, and its gradient: (N,) -> (scalar, (N,)).
 
     >>> obj, g = ppo_clip_objective(np.log([1.5]), np.zeros(1), np.ones(1))
     >>> round(obj, 4), float(g[0])

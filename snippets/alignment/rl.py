@@ -14,7 +14,7 @@ estimators k1, k2, k3; Shao et al. (2024), Sec. 4.1, for GRPO's advantage and it
 penalty; Liu et al. (2025) for Dr. GRPO's unscaled advantage.
 Simplifications: sequences are flat arrays of per-token log-probabilities; no value
 function or GAE, no entropy bonus, no value clipping; the group standard deviation has
-ddof = 0 (implementations differ).
+ddof = 0 by default (implementations differ).
 """
 
 import numpy as np
@@ -71,9 +71,10 @@ def kl_estimators(logp, logp_ref):
     return k1, k2, k3
 
 
-def grpo_advantages(rewards, scale=True, eps=1e-6):
+def grpo_advantages(rewards, scale=True, eps=1e-6, ddof=0):
     """Group-normalised advantages: rewards (n_prompts, G) of G responses per prompt ->
-    (n_prompts, G). scale=False is Dr. GRPO (mean-centred, not divided by the std).
+    (n_prompts, G). scale=False is Dr. GRPO (mean-centred, not divided by the std);
+    ddof=1 uses the sample standard deviation, as TRL does.
 
     >>> grpo_advantages(np.array([[1.0, 0.0, 0.0, 1.0]])).round(3)
     array([[ 1., -1., -1.,  1.]])
@@ -82,7 +83,7 @@ def grpo_advantages(rewards, scale=True, eps=1e-6):
     adv = r - r.mean(axis=-1, keepdims=True)  # baseline: the group's mean reward
     if scale:
         # subtle: a group whose rewards are all equal gives zero advantage, hence no signal.
-        adv = adv / (r.std(axis=-1, keepdims=True) + eps)
+        adv = adv / (r.std(axis=-1, ddof=ddof, keepdims=True) + eps)
     return adv
 
 

@@ -124,6 +124,17 @@ def test_grpo_all_equal_group_gives_no_signal():
     assert_allclose(a[2], [-0.577, 1.732, -0.577, -0.577], atol=1e-3)
 
 
+def test_grpo_sample_std_variant():
+    # With the sample standard deviation (ddof = 1, TRL's choice) the same groups give
+    # +1.5 / -0.5 and +-0.87: the advantages are those of ddof = 0 times sqrt((G-1)/G).
+    r = np.array([[0.0, 1, 0, 0], [1, 0, 0, 1]])
+    a1 = grpo_advantages(r, ddof=1)
+    assert_allclose(a1, [[-0.5, 1.5, -0.5, -0.5], [0.866, -0.866, -0.866, 0.866]],
+                    atol=1e-3)
+    assert_allclose(a1, grpo_advantages(r) * np.sqrt(3 / 4), atol=1e-5)
+    assert_allclose(a1.std(axis=1, ddof=1), 1, atol=1e-4)
+
+
 def test_rlhf_memory_of_llama3_8b():
     n = param_count(LLAMA3_8B)
     gb = {m: sum(rlhf_memory_bytes(n, m).values()) / 1e9 for m in RLHF_MODELS}

@@ -1,7 +1,7 @@
 """Catastrophic forgetting on a two-task toy: sequential training, EWC and replay.
 
-One linear model $w \\in R^d$ is shared by two regression tasks A and B. Each task has fewer
-examples than parameters, so each alone has many exact solutions and a joint solution exists;
+One linear model w (d weights) is shared by two regression tasks A and B. Each task has
+fewer examples than parameters, so each alone has many exact solutions, and so do both;
 the input features of the two tasks overlap in a few coordinates. Training on A, then on B,
 moves the shared coordinates to where B wants them and A's loss rises: forgetting. Elastic
 weight consolidation anchors the weights A's Fisher information marks as important; replay

@@ -18,8 +18,9 @@ def plot_forgetting_curves():
 
     tasks = make_two_tasks(np.random.default_rng(SEED))
     fig, ax = plt.subplots(figsize=(6.4, 3.4))
-    styles = (("naive", "sequential (naive)", "-"), ("replay", "replay, 3 stored A examples",
-              "--"), ("ewc", "EWC, diagonal Fisher, λ = 10", ":"))
+    styles = (("naive", "sequential (naive)", "-"),
+              ("replay", "replay, 3 stored A examples", "--"),
+              ("ewc", "EWC, diagonal Fisher, λ = 10", ":"))
     for method, label, style in styles:
         _, path_B, _ = sequential(tasks, np.random.default_rng(1), method)
         loss_A = [mse(w, tasks["X_A"], tasks["y_A"]) for w in path_B]

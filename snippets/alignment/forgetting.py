@@ -129,3 +129,20 @@ def sequential(tasks, rng, method="naive", lam=10.0, n_replay=3, lr=0.05, steps=
     summary = dict(loss_A_before=before, loss_A_after=after, loss_B_after=mse(w, XB, yB),
                    forgetting=after - before)
     return path_A, path_B, summary
+
+
+def learning_and_forgetting(path_B, tasks):
+    """Per step of B's training: B's loss and the rise in A's loss; each (steps + 1,).
+
+    Read as a learning-forgetting curve: each step is a point (how well B is learned, how
+    much A is lost), and stopping earlier, or a smaller learning rate, moves along it.
+
+    >>> t = make_two_tasks(np.random.default_rng(0))
+    >>> path_B = sequential(t, np.random.default_rng(1))[1]
+    >>> loss_B, forgot = learning_and_forgetting(path_B, t)
+    >>> float(forgot[0])
+    0.0
+    """
+    loss_B = np.array([mse(w, tasks["X_B"], tasks["y_B"]) for w in path_B])
+    loss_A = np.array([mse(w, tasks["X_A"], tasks["y_A"]) for w in path_B])
+    return loss_B, loss_A - loss_A[0]

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from snippets.alignment.forgetting import (diagonal_fisher, gradient_cosine, make_two_tasks,
-                                           mse, sequential, train)
+from snippets.alignment.forgetting import (diagonal_fisher, gradient_cosine,
+                                           learning_and_forgetting, make_two_tasks, mse,
+                                           sequential, train)
 
 SEED = 30  # the seed the pages' figures and numbers use
 
@@ -120,6 +121,35 @@ def test_gradients_of_the_two_tasks_barely_interfere_at_init_but_forgetting_is_l
     # At w = 0 the two gradients are nearly orthogonal, yet sequential training still
     # forgets: the damage is done on the shared coordinates, through curvature.
     assert abs(gradient_cosine(np.zeros(24), tasks)) < 0.05
+
+
+def test_learning_and_forgetting_matches_the_end_of_run_summary(tasks):
+    _, path_B, s = sequential(tasks, np.random.default_rng(1), "replay")
+    loss_B, forgot = learning_and_forgetting(path_B, tasks)
+    assert forgot[0] == 0 and len(loss_B) == len(path_B)
+    assert loss_B[-1] == pytest.approx(s["loss_B_after"])
+    assert forgot[-1] == pytest.approx(s["forgetting"])
+
+
+def first_step_below(tasks, method, target=0.01):
+    _, path_B, _ = sequential(tasks, np.random.default_rng(1), method)
+    loss_B, forgot = learning_and_forgetting(path_B, tasks)
+    k = int(np.argmax(loss_B < target))
+    return k, forgot[k]
+
+
+def test_at_matched_target_loss_replay_and_ewc_forget_less_than_naive(tasks):
+    k, f_naive = first_step_below(tasks, "naive")
+    assert k == 212 and f_naive == pytest.approx(1.22, abs=0.005)
+    assert first_step_below(tasks, "replay")[1] == pytest.approx(0.69, abs=0.005)
+    assert abs(first_step_below(tasks, "ewc")[1]) < 1e-3
+
+
+def test_stopping_early_learns_little_but_has_already_forgotten(tasks):
+    _, path_B, _ = sequential(tasks, np.random.default_rng(1), "naive")
+    loss_B, forgot = learning_and_forgetting(path_B, tasks)
+    assert loss_B[20] == pytest.approx(1.30, abs=0.005)
+    assert forgot[20] == pytest.approx(0.45, abs=0.005)
 
 
 @pytest.mark.parametrize("name", ["plot_forgetting_curves", "plot_learning_forgetting_frontier"])

@@ -148,7 +148,9 @@ def test_at_matched_target_loss_replay_and_ewc_forget_less_than_naive(tasks):
 def test_stopping_early_learns_little_but_has_already_forgotten(tasks):
     _, path_B, _ = sequential(tasks, np.random.default_rng(1), "naive")
     loss_B, forgot = learning_and_forgetting(path_B, tasks)
+    assert loss_B[0] == pytest.approx(4.85, abs=0.005)
     assert loss_B[20] == pytest.approx(1.30, abs=0.005)
+    assert forgot[20] / forgot[-1] == pytest.approx(0.37, abs=0.005)
     assert forgot[20] == pytest.approx(0.45, abs=0.005)
 
 

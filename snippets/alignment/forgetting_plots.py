@@ -44,9 +44,8 @@ def plot_learning_forgetting_frontier():
                                  ("ewc", "EWC (λ = 10)", "^:")):
         _, path_B, _ = sequential(tasks, np.random.default_rng(1), method)
         loss_B, forgot = learning_and_forgetting(path_B, tasks)
-        ax.plot(loss_B, forgot, style[1:], color="black", linewidth=1)
-        ax.plot(loss_B[list(budgets)], forgot[list(budgets)], style, color="black",
-                label=label, markersize=4)
+        ax.plot(loss_B, forgot, style[1:], color="black", linewidth=1, label=label,
+                marker=style[0], markevery=list(budgets), markersize=4)
     ax.set_xscale("log")
     ax.set_xlabel("task-B loss (left = learned more); markers at 5, 10, ..., 400 steps")
     ax.set_ylabel("forgetting: rise in task-A loss")

@@ -132,10 +132,11 @@ def sequential(tasks, rng, method="naive", lam=10.0, n_replay=3, lr=0.05, steps=
 
 
 def learning_and_forgetting(path_B, tasks):
-    """Per step of B's training: B's loss and the rise in A's loss; each (steps + 1,).
+    """Per step of B's training: B's loss, and the rise in A's loss.
 
-    Read as a learning-forgetting curve: each step is a point (how well B is learned, how
-    much A is lost), and stopping earlier, or a smaller learning rate, moves along it.
+    path_B (steps + 1, d) -> two arrays (steps + 1,). Read as a learning-forgetting
+    curve: each step is a point (how well B is learned, how much A is lost);
+    stopping earlier, or a smaller learning rate, moves a run along it.
 
     >>> t = make_two_tasks(np.random.default_rng(0))
     >>> path_B = sequential(t, np.random.default_rng(1))[1]

@@ -49,18 +49,21 @@ def mse(w, X, y):
     return float(0.5 * np.mean(r**2))
 
 
-def diagonal_fisher(w, X, rng, n_samples=200):
+def diagonal_fisher(w, X, rng, n_samples=200, y=None):
     """Monte Carlo diagonal Fisher of the Gaussian model y ~ N(x.w, 1): (d,).
 
     Samples y from the model (not the data labels), takes the per-example gradient of
-    log p(y | x, w), and averages its square over examples and samples.
+    log p(y | x, w), and averages its square over examples and samples. Given the data's
+    labels `y` (n,), returns the "empirical Fisher" instead, for comparison.
 
     >>> F = diagonal_fisher(np.zeros(2), np.array([[1.0, 0.0]]), np.random.default_rng(0))
     >>> float(F[1])
     0.0
     """
     n = X.shape[0]
-    y = X @ w + rng.standard_normal((n_samples, n))  # (S, n) labels drawn from the model
+    if y is None:
+        y = X @ w + rng.standard_normal((n_samples, n))  # (S, n) labels from the model
+    y = np.atleast_2d(y)  # (S, n); S = 1 for the data's labels
     g = (y - X @ w)[:, :, None] * X[None, :, :]  # (S, n, d) per-example score
     # subtle: with the data's own labels (the "empirical Fisher") the residuals of a model
     # that fits its task exactly are zero, and so is the Fisher; sampling avoids that.
@@ -84,6 +87,20 @@ def train(w0, X, y, lr=0.05, steps=400, fisher=None, w_star=None, lam=0.0):
         w = w - lr * grad
         path.append(w.copy())
     return np.array(path)
+
+
+def taylor_terms(w_A, delta, X, y):
+    """First- and second-order terms of the rise in mse(w_A + delta) - mse(w_A): two floats.
+
+    g^T delta and (1/2) delta^T H delta, with g, H the gradient and Hessian at w_A; for
+    squared loss the loss is quadratic, so the two sum to the exact rise.
+
+    >>> taylor_terms(np.zeros(1), np.ones(1), np.ones((1, 1)), np.ones(1))
+    (-1.0, 0.5)
+    """
+    g = X.T @ (X @ w_A - y) / X.shape[0]  # gradient at w_A
+    Xd = X @ delta  # (n,)
+    return float(g @ delta), float(0.5 * np.mean(Xd**2))  # H = X^T X / n
 
 
 def gradient_cosine(w, tasks):

@@ -6,7 +6,7 @@ from numpy.testing import assert_allclose
 
 from snippets.alignment.forgetting import (diagonal_fisher, gradient_cosine,
                                            learning_and_forgetting, make_two_tasks, mse,
-                                           sequential, train)
+                                           sequential, taylor_terms, train)
 
 SEED = 30  # the seed the pages' figures and numbers use
 
@@ -56,6 +56,44 @@ def test_fisher_is_zero_on_coordinates_the_task_does_not_use(tasks):
     assert np.all(F[14:] == 0) and np.all(F[:14] > 0)
 
 
+def test_empirical_fisher_matches_a_hand_computed_case():
+    # Residuals r = (1, -2) on one coordinate: mean of (r x)^2 = (1 + 4) / 2.
+    X, y = np.array([[1.0, 0.0], [1.0, 0.0]]), np.array([-1.0, 2.0])
+    F = diagonal_fisher(np.zeros(2), X, None, y=y)
+    assert_allclose(F, [2.5, 0.0])
+
+
+def test_empirical_fisher_vanishes_where_the_model_fits_and_is_2pct_in_the_toy(tasks):
+    X, y = tasks["X_A"], tasks["y_A"]
+    w = np.random.default_rng(5).standard_normal(24)
+    assert_allclose(diagonal_fisher(w, X, None, y=X @ w), 0.0, atol=1e-20)
+    w_A = sequential(tasks, np.random.default_rng(1))[0][-1]
+    F_emp = diagonal_fisher(w_A, X, None, y=y)
+    F_model = np.mean(X**2, axis=0)  # the model-sampled Fisher, in closed form
+    assert F_emp[:14].sum() / F_model[:14].sum() == pytest.approx(0.02, abs=0.002)
+
+
+def test_taylor_terms_sum_to_the_exact_rise_for_squared_loss(tasks):
+    rng = np.random.default_rng(6)
+    w, delta = rng.standard_normal(24), rng.standard_normal(24)
+    X, y = tasks["X_A"], tasks["y_A"]
+    first, second = taylor_terms(w, delta, X, y)
+    assert first + second == pytest.approx(mse(w + delta, X, y) - mse(w, X, y))
+    assert second >= 0
+
+
+def test_after_A_converges_forgetting_is_almost_all_second_order(tasks):
+    path_A, path_B, s = sequential(tasks, np.random.default_rng(1), "naive")
+    w_A = path_A[-1]
+    first, second = taylor_terms(w_A, path_B[-1] - w_A, tasks["X_A"], tasks["y_A"])
+    assert first == pytest.approx(0.03, abs=0.005)
+    assert second == pytest.approx(1.18, abs=0.005)
+    assert first + second == pytest.approx(s["forgetting"])
+    assert first / s["forgetting"] == pytest.approx(0.02, abs=0.005)
+    # The cosine at w_A signals a conflict, but |g_A| is so small it explains little.
+    assert gradient_cosine(w_A, tasks) == pytest.approx(-0.30, abs=0.005)
+
+
 def test_ewc_with_zero_lambda_is_plain_training(tasks):
     w0 = np.zeros(24)
     plain = train(w0, tasks["X_B"], tasks["y_B"])
@@ -78,6 +116,7 @@ def test_naive_sequential_training_forgets_task_A(tasks):
     assert s["loss_A_before"] == pytest.approx(0.0125, abs=5e-5)
     assert s["loss_A_after"] == pytest.approx(1.22, abs=0.005)
     assert s["loss_B_after"] < 0.001
+    assert s["loss_B_after"] == pytest.approx(0.0003, abs=5e-5)
     assert 95 < s["loss_A_after"] / s["loss_A_before"] < 100
 
 

@@ -8,6 +8,10 @@ Two pages that Sphinx rewrites after any edit are left alone when nothing they s
 - The theme renders each sidebar template once more only to check that it is not empty; the
   book's sidebar navigation (the whole table of contents, the costliest part of a page) is
   never empty, so it is rendered once, as the theme already does for its own navigation.
+- With ``-j``, Sphinx reads even one changed page in a worker process, which sends the whole
+  environment back pickled: a cost that grows with the book (over a second at 71 pages). A
+  build that reads only a few pages reads them in the main process; a full build still reads
+  in parallel, and writing is untouched.
 - ``search.html`` is drawn from templates only. Sphinx rewrites it at every build; here it is
   rewritten when a page is added or removed (its sidebar lists the pages), when the
   configuration changed, or when a template is newer than the file.
@@ -26,6 +30,20 @@ from .common import QUESTION_DOC
 
 def note_docset(app: Sphinx, env, added, changed, removed):
     app.book_docset_unchanged = not added and not removed and env.config_status == CONFIG_OK
+    return []
+
+
+SERIAL_READ_MAX = 8  # pages; below this a worker process costs more than it saves
+
+
+def read_few_pages_serially(app: Sphinx, env, docnames) -> None:
+    if app.parallel > 1 and len(docnames) <= SERIAL_READ_MAX:
+        app.book_parallel, app.parallel = app.parallel, 1
+
+
+def restore_parallelism(app: Sphinx, env) -> list[str]:
+    if getattr(app, "book_parallel", None):
+        app.parallel, app.book_parallel = app.book_parallel, None
     return []
 
 
@@ -78,4 +96,6 @@ def setup(app: Sphinx) -> None:
     skip_empty_check_of_navigation()
     StandaloneHTMLBuilder.gen_additional_pages = gen_additional_pages
     app.connect("env-get-outdated", note_docset)
+    app.connect("env-before-read-docs", read_few_pages_serially)
+    app.connect("env-updated", restore_parallelism)
     app.connect("write-started", keep_part_indexes)

@@ -342,7 +342,7 @@ def test_search_finds_pages_by_their_key_terms(search_results, query):
 
 # -- copy button -------------------------------------------------------------------------------
 
-def test_copied_code_runs(html):
+def test_copied_code_runs(html, tmp_path):
     """What the copy button puts on the clipboard: prompts stripped, output lines dropped.
 
     Runs the built site's own copybutton.js formatting code on every Python and shell block.
@@ -362,7 +362,9 @@ def test_copied_code_runs(html):
             blocks.append((shown, pre.get_text()))
     script = (func + f"const blocks={json.dumps([b for _, b in blocks])};"
               + f"process.stdout.write(JSON.stringify(blocks.map(b => formatCopyText(b, {config}))));")
-    copied = json.loads(subprocess.run([node, "-e", script], capture_output=True, text=True, check=True).stdout)
+    program = tmp_path / "copy.js"  # a file, not -e: every block of the book is too long an argument
+    program.write_text(script, encoding="utf-8")
+    copied = json.loads(subprocess.run([node, str(program)], capture_output=True, text=True, check=True).stdout)
     sessions = 0
     for (shown, _), text in zip(blocks, copied):
         assert not re.search(r"^(>>> |\.\.\. |\$ )", text, re.M), text

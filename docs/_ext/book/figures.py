@@ -86,17 +86,17 @@ def snippet_inputs(root: Path, module: str) -> list[Path]:
     if start is None:
         raise ValueError(f"{module!r} is not a module of {root / PACKAGE}")
     seen: set[Path] = set()
-    todo = [start]
-    while todo:
-        path = todo.pop()
+    pending = [start]
+    while pending:
+        path = pending.pop()
         if path in seen:
             continue
         seen.add(path)
-        todo += _package_inits(root, _module_name(root, path))
+        pending += _package_inits(root, _module_name(root, path))
         for name in _imported_modules(root, path):
             target = module_file(root, name)
             if target is not None:
-                todo.append(target)
+                pending.append(target)
     return sorted(seen)
 
 
